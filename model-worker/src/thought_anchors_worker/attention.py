@@ -93,12 +93,12 @@ class ForwardPlan:
             self._mask_cache[key] = cols
         return self._mask_cache[key]
 
-    def sdpa_allowed(self, q_len: int, kv_len: int, device) -> torch.Tensor:
-        """(B, 1, q, kv) bool: causal (lower-right aligned) and not suppressed."""
-        key = ("sdpa", q_len, kv_len, str(device))
+    def sdpa_allowed(self, q_len: int, kv_len: int, active: tuple[bool, ...], device) -> torch.Tensor:
+        """(B, 1, q, kv) bool: causal (lower-right aligned) and not suppressed in the active rows."""
+        key = ("sdpa", q_len, kv_len, active, str(device))
         if key not in self._mask_cache:
             causal = _causal(q_len, kv_len, device)
-            cols = self.suppressed_cols(kv_len, device)
+            cols = self.suppressed_cols(kv_len, device) & torch.tensor(active, device=device)[:, None]
             self._mask_cache[key] = causal[None, None] & ~cols[:, None, None, :]
         return self._mask_cache[key]
 
@@ -136,7 +136,8 @@ def attention_forward(module, query, key, value, attention_mask, dropout: float 
         return out, None
     if any(h is None for h in per_sample):
         q_len, kv_len = query.shape[2], key.shape[2]
-        mask = plan.sdpa_allowed(q_len, kv_len, query.device)
+        active = tuple(h is None for h in per_sample)  # rows suppressing all heads in this layer
+        mask = plan.sdpa_allowed(q_len, kv_len, active, query.device)
         return sdpa_attention_forward(module, query, key, value, mask, dropout=dropout, scaling=scaling,
                                       is_causal=False)
     return sdpa_attention_forward(module, query, key, value, attention_mask,
