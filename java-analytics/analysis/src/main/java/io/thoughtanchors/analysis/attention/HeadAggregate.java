@@ -1,0 +1,9 @@
+package io.thoughtanchors.analysis.attention;
+
+/** How per-head vertical scores combine into a receiver-head score (§8.1). */
+public enum HeadAggregate {
+    /** HEAD/PAPER-ERA: plain mean, NaN if any selected head is NaN. */
+    MEAN,
+    /** ARENA: mean of the non-NaN heads. */
+    NANMEAN
+}

@@ -1,0 +1,11 @@
+package io.thoughtanchors.analysis.attention;
+
+/** Rows/columns of a pooled matrix: sentences only, or prompt + sentences + output (PAPER-ERA, §5.2). */
+public enum RegionLayout {
+    SENTENCES,
+    PROMPT_SENTENCES_OUTPUT;
+
+    public int extraRegions() {
+        return this == SENTENCES ? 0 : 2;
+    }
+}

@@ -1,0 +1,7 @@
+package io.thoughtanchors.analysis.attention;
+
+/** Column aggregate of a vertical score ({@code score_type}). */
+public enum ScoreAggregate {
+    MEAN,
+    MEDIAN
+}

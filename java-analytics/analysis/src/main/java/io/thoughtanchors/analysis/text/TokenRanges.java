@@ -1,0 +1,18 @@
+package io.thoughtanchors.analysis.text;
+
+/**
+ * Token ranges {@code [start[i], end[i])} (BOS = index 0) of the sentences that survive boundary building, the
+ * labelled chunk of each ({@code labelIndex}, −1 if none), and the model input: {@code text[:textLength]} with
+ * {@code numTokens} tokens.
+ */
+public record TokenRanges(int[] labelIndex, int[] start, int[] end, int textLength, int numTokens) {
+    public TokenRanges {
+        if (labelIndex.length != start.length || start.length != end.length) {
+            throw new IllegalArgumentException("labelIndex, start and end must have the same length");
+        }
+    }
+
+    public int size() {
+        return start.length;
+    }
+}

@@ -1,0 +1,57 @@
+package io.thoughtanchors.worker;
+
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * What a worker serves (the Describe answer).
+ *
+ * @param kvHeadOfQueryHead the KV head each query head reads (GQA), length {@code numQueryHeads}
+ * @param bosTokenId        -1 if the tokenizer adds no BOS
+ * @param dtype             weight dtype; softmax and reductions are float32 regardless
+ * @param capabilities      e.g. {@code attention.raw}, {@code logits.nucleus}, {@code suppression.per_head}
+ * @param syntheticWeights  seeded random weights: results check the pipeline, not the science
+ * @param maxChunkBytes     the worker never sends a tensor chunk larger than this
+ */
+public record ModelInfo(String modelId, String architecture, int numLayers, int numQueryHeads, int numKvHeads,
+                        List<Integer> kvHeadOfQueryHead, int headDim, int vocabSize, int bosTokenId,
+                        String dtype, String attentionImplementation, List<String> devices, int maxTokens,
+                        String workerVersion, int contractVersion, Set<String> capabilities,
+                        boolean syntheticWeights, String notes, long maxChunkBytes) {
+
+    /** The contract version this client speaks (proto {@code CONTRACT_VERSION_1}). */
+    public static final int CONTRACT_VERSION = 1;
+
+    public ModelInfo {
+        kvHeadOfQueryHead = List.copyOf(kvHeadOfQueryHead);
+        devices = List.copyOf(devices);
+        capabilities = Set.copyOf(capabilities);
+        if (numLayers <= 0 || numQueryHeads <= 0 || numKvHeads <= 0 || vocabSize <= 0 || maxTokens <= 0) {
+            throw new IllegalArgumentException("layer, head, vocabulary and token counts must be positive");
+        }
+        if (kvHeadOfQueryHead.size() != numQueryHeads
+                || kvHeadOfQueryHead.stream().anyMatch(kv -> kv < 0 || kv >= numKvHeads)) {
+            throw new IllegalArgumentException("kv_head_of_query_head must map each of " + numQueryHeads
+                    + " query heads to one of " + numKvHeads + " KV heads, got " + kvHeadOfQueryHead);
+        }
+    }
+
+    public boolean hasCapability(String capability) {
+        return capabilities.contains(capability);
+    }
+
+    /** Layers 0..numLayers-1, what an empty layer list in a query means. */
+    public List<Integer> allLayers() {
+        return range(numLayers);
+    }
+
+    /** Query heads 0..numQueryHeads-1, what an empty head list in a query means. */
+    public List<Integer> allHeads() {
+        return range(numQueryHeads);
+    }
+
+    private static List<Integer> range(int n) {
+        return IntStream.range(0, n).boxed().toList();
+    }
+}
