@@ -1,0 +1,16 @@
+# The Java analytics CLI (`ta`). Build from the repository root:
+#   docker build -f docker/analytics.Dockerfile -t thought-anchors-ta .
+#   docker run --network host -v "$PWD/out:/out" thought-anchors-ta \
+#     receivers --data /data/deepseek-r1-distill-qwen-14b --worker 127.0.0.1:50051 --out /out/receivers
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY proto proto
+COPY java-analytics java-analytics
+RUN cd java-analytics && mvn -B -ntp -DskipTests install
+
+FROM eclipse-temurin:17-jre
+WORKDIR /work
+COPY --from=build /src/java-analytics/cli/target/cli-0.1.0-SNAPSHOT-all.jar /opt/ta/ta.jar
+COPY data/thought-anchors-sample /data
+ENTRYPOINT ["java", "-Djava.awt.headless=true", "-jar", "/opt/ta/ta.jar"]
+CMD ["--help"]

@@ -1,0 +1,19 @@
+# The model worker: one model behind gRPC. Build from the repository root:
+#   docker build -f docker/worker.Dockerfile -t thought-anchors-worker .
+#   docker run --gpus all -p 50051:50051 -v ~/.cache/huggingface:/root/.cache/huggingface \
+#     thought-anchors-worker --model deepseek-ai/DeepSeek-R1-Distill-Qwen-14B --device cuda
+# With no arguments it serves the synthetic tiny-qwen2 model (random weights: pipeline checks only).
+FROM python:3.11-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends make nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY Makefile ./
+COPY proto proto
+COPY model-worker model-worker
+# The same targets `make test` uses: pinned venv, npm tokenizers, Python code generated from proto/.
+RUN make venv tokenizers proto
+EXPOSE 50051
+HEALTHCHECK CMD [".venv/bin/python", "-c", "import grpc,sys; from grpc_health.v1 import health_pb2 as h, health_pb2_grpc as g; sys.exit(g.HealthStub(grpc.insecure_channel('127.0.0.1:50051')).Check(h.HealthCheckRequest(), timeout=5).status != 1)"]
+ENTRYPOINT [".venv/bin/python", "-m", "thought_anchors_worker", "serve", "--host", "0.0.0.0", "--port", "50051"]
+CMD ["--model", "tiny-qwen2"]

@@ -1,0 +1,64 @@
+"""Cross-language end-to-end fixtures: a real worker process on loopback and the `ta` jar.
+
+Tiny synthetic models (random weights, real tokenizers) check the pipeline, not the science.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "data" / "thought-anchors-sample"
+QWEN_SAMPLE = SAMPLE / "deepseek-r1-distill-qwen-14b"
+CLI_JAR = REPO / "java-analytics" / "cli" / "target" / "cli-0.1.0-SNAPSHOT-all.jar"
+
+
+class WorkerProcess:
+    def __init__(self, model: str, tmp: Path, *extra: str):
+        port_file = tmp / f"port-{model}-{time.monotonic_ns()}"
+        self.log = open(tmp / f"worker-{model}.log", "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "thought_anchors_worker", "serve", "--model", model, "--port", "0",
+             "--port-file", str(port_file), *extra],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPO, start_new_session=True)
+        deadline = time.time() + 120
+        while not port_file.exists() or not port_file.read_text():
+            if self.proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"worker did not start; see {self.log.name}")
+            time.sleep(0.1)
+        self.address = f"127.0.0.1:{port_file.read_text().strip()}"
+
+    def kill(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def worker(tmp_path_factory):
+    process = WorkerProcess("tiny-qwen2", tmp_path_factory.mktemp("worker"))
+    yield process
+    process.stop()
+
+
+def run_ta(*args: str, timeout: int = 600, **kwargs) -> subprocess.CompletedProcess:
+    if not CLI_JAR.exists():
+        raise RuntimeError(f"{CLI_JAR} is missing: build java-analytics first (make test does)")
+    return subprocess.run(["java", "-jar", str(CLI_JAR), *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO, **kwargs)

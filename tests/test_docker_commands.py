@@ -1,0 +1,61 @@
+"""No Docker engine runs here, so test what the images run: the worker image's command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+
+import grpc
+
+from conftest import REPO
+from thought_anchors.worker.v1 import worker_pb2 as pb
+from thought_anchors.worker.v1 import worker_pb2_grpc
+
+
+def _instruction(dockerfile: str, name: str) -> list[str]:
+    text = (REPO / "docker" / dockerfile).read_text()
+    match = re.search(rf"^{name} (\[.*\])$", text, re.MULTILINE)
+    assert match, f"{dockerfile} has no exec-form {name}"
+    return json.loads(match.group(1))
+
+
+def test_worker_image_command_serves_the_default_model(tmp_path):
+    entrypoint, cmd = _instruction("worker.Dockerfile", "ENTRYPOINT"), _instruction("worker.Dockerfile", "CMD")
+    assert entrypoint[0] == ".venv/bin/python"  # the venv `make venv` builds, as in the image
+    command = [sys.executable, *entrypoint[1:], *cmd]
+    command[command.index("--port") + 1] = "0"
+    command[command.index("--host") + 1] = "127.0.0.1"  # the image binds 0.0.0.0; tests stay on loopback
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen(command + ["--port-file", str(port_file)], cwd=REPO,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 120
+        while not (port_file.exists() and port_file.read_text()):
+            assert proc.poll() is None and time.time() < deadline, "the image's command did not start a worker"
+            time.sleep(0.1)
+        with grpc.insecure_channel(f"127.0.0.1:{port_file.read_text()}") as channel:
+            info = worker_pb2_grpc.ModelWorkerStub(channel).Describe(pb.DescribeRequest(), timeout=30)
+        assert info.model_id == "tiny-qwen2" and info.synthetic_weights
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def test_worker_image_builds_with_the_make_targets_ci_uses():
+    text = (REPO / "docker" / "worker.Dockerfile").read_text()
+    targets = re.search(r"^RUN make (.+)$", text, re.MULTILINE).group(1).split()
+    makefile = (REPO / "Makefile").read_text()
+    for target in targets:
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE), f"Makefile has no target {target}"
+    assert "setup: venv tokenizers proto" in makefile
+
+
+def test_analytics_image_runs_the_jar_the_build_produces():
+    entrypoint = _instruction("analytics.Dockerfile", "ENTRYPOINT")
+    jar = entrypoint[-1]
+    text = (REPO / "docker" / "analytics.Dockerfile").read_text()
+    assert f"cli-0.1.0-SNAPSHOT-all.jar {jar}" in text
+    assert (REPO / "java-analytics" / "cli" / "pom.xml").read_text().count("<shadedClassifierName>all<") == 1
