@@ -164,15 +164,15 @@ def load_model(name: str, dtype: str = "auto", device: str = "cpu", device_map: 
     else:
         try:
             tokenizer = AutoTokenizer.from_pretrained(name)
+            placement = {"device_map": device_map} if device_map else {}
             model = AutoModelForCausalLM.from_pretrained(
-                name, dtype=torch_dtype, attn_implementation=attention.NAME,
-                device_map=device_map or device,
-            )
+                name, dtype=torch_dtype, attn_implementation=attention.NAME, **placement)
+            if not device_map:
+                model.to(device)
         except (OSError, ValueError) as err:
             known = ", ".join(synthetic_names())
-            raise ModelLoadError(
-                f"cannot load model {name!r}: {err}. Synthetic models: {known}"
-            ) from err
+            reason = str(err).strip().splitlines()[0]
+            raise ModelLoadError(f"cannot load model {name!r}: {reason} (synthetic models: {known})") from err
         if not tokenizer.is_fast:
             raise ModelLoadError(f"{name!r} has no fast tokenizer; character offsets need one")
         synthetic = False
