@@ -81,14 +81,14 @@ def test_suppressed_forward_stays_causal(any_model, ids, layer_heads):
 
 def _raw(lm, tokens, layer, heads, suppression=None):
     blocks = []
-    sink = RawSink(heads, len(tokens), lm.device, lambda l, q0, m: blocks.append((q0, m)))
+    sink = RawSink(heads, lm.num_query_heads, len(tokens), lm.device, lambda l, q0, m: blocks.append((q0, m)))
     run_attention(lm, tokens, [layer], sink, suppression, query_block=128, cancel=None)
     return np.concatenate([m for _, m in sorted(blocks, key=lambda b: b[0])], axis=1)
 
 
 def _pooled(lm, tokens, layers, heads, ranges, suppression=None):
     out = {}
-    sink = PooledSink(heads, ranges, len(tokens), lm.device, lambda l, m: out.__setitem__(l, m))
+    sink = PooledSink(heads, lm.num_query_heads, ranges, len(tokens), lm.device, lambda l, m: out.__setitem__(l, m))
     run_attention(lm, tokens, layers, sink, suppression, query_block=128, cancel=None)
     return out
 
@@ -146,6 +146,6 @@ def test_capture_stops_after_the_last_requested_layer(qwen, ids):
         def block(self, layer, query_start, probs):
             seen.append(layer)
 
-    sink = Counting([0], N_TOKENS, qwen.device, lambda *a: None)
+    sink = Counting([0], 4, N_TOKENS, qwen.device, lambda *a: None)
     run_attention(qwen, ids[qwen.model_id], [1], sink, None, query_block=1000, cancel=None)
     assert seen == [1]

@@ -95,7 +95,7 @@ def test_pooled_stream_decodes_to_the_promised_shapes(stub, qwen, text):
     for layer, head, row, values in zip(*(table[c].to_pylist() for c in ("layer", "head", "row", "values"))):
         got[(layer, head, row)] = values
     expected = {}
-    sink = PooledSink([0, 1, 2, 3], [(r.start, r.end) for r in ranges], n, qwen.device,
+    sink = PooledSink([0, 1, 2, 3], 4, [(r.start, r.end) for r in ranges], n, qwen.device,
                       lambda l, m: expected.__setitem__(l, m))
     run_attention(qwen, ids, [1, 3], sink, None, 64, None)
     for (layer, head, row), values in got.items():

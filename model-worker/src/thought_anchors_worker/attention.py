@@ -46,6 +46,7 @@ class CaptureSink(Protocol):
     """Receives float32 probabilities of one explicit-path layer, block by block."""
 
     heads: torch.Tensor  # query heads to capture (long, on the model's device)
+    all_heads: bool      # heads is 0..H-1 in order: no selection needed
 
     def block(self, layer: int, query_start: int, probs: torch.Tensor) -> None:
         """probs: (len(heads), q_block, keys_visible) float32 for absolute query rows from query_start."""
@@ -174,13 +175,15 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
         scores = torch.matmul(query[:, :, q0:q1], key[:, :, :visible].transpose(-1, -2)).float() * scaling
         if suppressed is not None:
             scores.masked_fill_(suppressed[..., :visible], floor)
-        rows = torch.arange(offset + q0, offset + q1, device=query.device)
-        future = torch.arange(visible, device=query.device)[None, :] > rows[:, None]
-        scores.masked_fill_(future, float("-inf"))
+        # Keys before the block's first row are visible to every row: mask only the diagonal tile.
+        tile = scores[..., offset + q0: visible]
+        tile.masked_fill_(torch.ones(q1 - q0, q1 - q0, dtype=torch.bool, device=query.device).triu_(1),
+                          float("-inf"))
         probs = torch.softmax(scores, dim=-1)
         out[:, :, q0:q1] = torch.matmul(probs.to(value.dtype), value[:, :, :visible])
         if capture:
-            plan.sink.block(layer, offset + q0, probs[0].index_select(0, plan.sink.heads))
+            captured = probs[0] if plan.sink.all_heads else probs[0].index_select(0, plan.sink.heads)
+            plan.sink.block(layer, offset + q0, captured)
         del scores, probs
     if capture:
         plan.sink.layer_done(layer)

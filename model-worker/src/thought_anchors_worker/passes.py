@@ -29,9 +29,10 @@ LOGITS_CHUNK_BYTES = 128 << 20
 class RawSink:
     """Ships token-level probability rows, zero-padded to N columns, block by block."""
 
-    def __init__(self, heads: list[int], num_tokens: int, device,
+    def __init__(self, heads: list[int], num_heads: int, num_tokens: int, device,
                  emit: Callable[[int, int, np.ndarray], None]):
         self.heads = torch.tensor(heads, dtype=torch.long, device=device)
+        self.all_heads = heads == list(range(len(heads))) and len(heads) == num_heads
         self.num_tokens = num_tokens
         self.emit = emit  # (layer, first query row, (heads, rows, N) float32)
 
@@ -53,9 +54,10 @@ class PooledSink:
     (ranges x keys) result is multiplied by the key-membership matrix. Empty ranges give NaN.
     """
 
-    def __init__(self, heads: list[int], ranges: list[tuple[int, int]], num_tokens: int, device,
+    def __init__(self, heads: list[int], num_heads: int, ranges: list[tuple[int, int]], num_tokens: int, device,
                  emit: Callable[[int, np.ndarray], None]):
         self.heads = torch.tensor(heads, dtype=torch.long, device=device)
+        self.all_heads = heads == list(range(len(heads))) and len(heads) == num_heads
         n = len(ranges)
         self.membership = torch.zeros(num_tokens, n, dtype=torch.float32, device=device)
         self.range_of_row = torch.full((num_tokens,), -1, dtype=torch.long, device=device)

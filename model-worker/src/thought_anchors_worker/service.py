@@ -132,9 +132,9 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
                                         layer=layer, layers_total=len(args.layers)))
 
             if raw:
-                sink = RawSink(args.heads, n, self.lm.device, chunks)
+                sink = RawSink(args.heads, self.lm.num_query_heads, n, self.lm.device, chunks)
             else:
-                sink = PooledSink(args.heads, args.pool_ranges, n, self.lm.device,
+                sink = PooledSink(args.heads, self.lm.num_query_heads, args.pool_ranges, n, self.lm.device,
                                   lambda layer, pooled: chunks(layer, 0, pooled))
             run_attention(self.lm, args.ids, args.layers, sink, args.suppression, args.query_block, send.cancel)
 
