@@ -1,0 +1,137 @@
+package io.thoughtanchors.cli;
+
+import io.thoughtanchors.analysis.AnalysisOptions;
+import io.thoughtanchors.worker.ModelInfo;
+import io.thoughtanchors.worker.WorkerException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Gives every trace a valid cache entry. The model comes from the worker or, when the cache already holds
+ * every trace for exactly one model, from the cache (then no worker is contacted, and --local starts none).
+ * Missing entries are computed one trace at a time and stored as soon as each forward pass finishes, so a
+ * failed run keeps what it finished.
+ */
+final class CacheFiller {
+
+    /**
+     * @param entries        one per trace, in trace order
+     * @param computed       per trace: whether this run computed it (false = taken from the cache)
+     * @param forwardSeconds per trace: tokenisation + forward pass time, NaN for cached traces
+     */
+    record Filled(ModelInfo model, boolean modelFromWorker, List<CacheMetadata> entries, boolean[] computed,
+                  double[] forwardSeconds) {
+    }
+
+    private final AttentionCache cache;
+    private final AnalysisOptions options;
+    private final CacheKey.Mode mode;
+    private final WorkerLink link;
+    private final Optional<String> modelFilter;
+    private final boolean showProgress;
+
+    /**
+     * @param link        null when no worker was given
+     * @param modelFilter the model a cache-only resolution must be for (--expect-model, or --local's model)
+     */
+    CacheFiller(AttentionCache cache, AnalysisOptions options, WorkerLink link, Optional<String> modelFilter,
+                boolean showProgress) {
+        this.cache = cache;
+        this.options = options;
+        this.mode = new CacheKey.Mode(options.boundaryMode(), options.truncation(), options.pooling());
+        this.link = link;
+        this.modelFilter = modelFilter;
+        this.showProgress = showProgress;
+    }
+
+    Filled fill(List<TracePlan> plans) {
+        // without any worker, fromCacheAlone either covers every trace or explains what is missing
+        if (link == null || link.isLocal()) {
+            Optional<Filled> fromCache = fromCacheAlone(plans);
+            if (fromCache.isPresent()) {
+                return fromCache.get();
+            }
+        }
+        return withWorker(plans, link.info());
+    }
+
+    /** Every trace from the cache, when one model covers them all; otherwise a worker is needed. */
+    private Optional<Filled> fromCacheAlone(List<TracePlan> plans) {
+        List<String> texts = plans.stream().map(TracePlan::textSha256).toList();
+        List<ModelInfo> models = cache.modelsCovering(texts, mode, modelFilter);
+        if (models.size() == 1) {
+            ModelInfo model = models.get(0);
+            List<CacheMetadata> entries = plans.stream().map(p -> cache.lookup(key(model, p)).orElseThrow()).toList();
+            double[] noForward = new double[plans.size()];
+            Arrays.fill(noForward, Double.NaN);
+            return Optional.of(new Filled(model, false, entries, new boolean[plans.size()], noForward));
+        }
+        if (link != null) {
+            return Optional.empty();
+        }
+        String forModel = modelFilter.map(m -> " for model " + m).orElse("");
+        throw CliFailure.usage(models.isEmpty()
+                ? "no --worker or --local given, and the cache " + cache.root() + " does not hold all " + plans.size()
+                        + " traces" + forModel + " in mode " + mode.folderName() + "; give a worker to compute them"
+                : "no --worker or --local given, and the cache holds every trace for several models ("
+                        + models.stream().map(m -> m.modelId() + " " + m.dtype()).toList()
+                        + "); choose one with --expect-model or give a worker");
+    }
+
+    private Filled withWorker(List<TracePlan> plans, ModelInfo model) {
+        List<CacheMetadata> entries = new ArrayList<>();
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Optional<CacheMetadata> hit = cache.lookup(key(model, plans.get(i)));
+            entries.add(hit.orElse(null));
+            if (hit.isEmpty()) {
+                missing.add(i);
+            }
+        }
+        boolean[] computed = new boolean[plans.size()];
+        double[] seconds = new double[plans.size()];
+        Arrays.fill(seconds, Double.NaN);
+        AttentionFetcher fetcher = missing.isEmpty() ? null : new AttentionFetcher(link.worker(), model, options);
+        try (Progress progress = Progress.start(showProgress && !missing.isEmpty(),
+                (long) missing.size() * model.numLayers())) {
+            for (int i : missing) {
+                TracePlan plan = plans.get(i);
+                long start = System.nanoTime();
+                AttentionFetcher.Fetched f;
+                try {
+                    f = fetcher.fetch(plan, progress.forTrace(plan.id()));
+                } catch (WorkerException e) {
+                    throw diedMidRun(plan, e, plans.size() - missing.size() + countTrue(computed), plans.size());
+                }
+                CacheMetadata meta = new CacheMetadata(key(model, plan), model, f.ranges(), model.numLayers(),
+                        model.numQueryHeads(), f.size());
+                cache.store(meta, f.data());
+                entries.set(i, meta);
+                computed[i] = true;
+                seconds[i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return new Filled(model, true, entries, computed, seconds);
+    }
+
+    private CliFailure diedMidRun(TracePlan plan, WorkerException e, int cached, int total) {
+        return CliFailure.worker(link.target() + " failed on trace " + plan.id() + " (" + e.getMessage() + "); "
+                + cached + " of " + total + " traces are cached in " + cache.root() + ", a rerun continues from there",
+                e);
+    }
+
+    private CacheKey key(ModelInfo model, TracePlan plan) {
+        return new CacheKey(model.modelId(), model.dtype(), mode, plan.textSha256());
+    }
+
+    private static int countTrue(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            n += f ? 1 : 0;
+        }
+        return n;
+    }
+}

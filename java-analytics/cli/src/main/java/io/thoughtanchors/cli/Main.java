@@ -1,0 +1,47 @@
+package io.thoughtanchors.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code ta} command: white-box analyses of the Thought Anchors paper, forward passes by a model worker. */
+@Command(name = "ta",
+        description = "White-box analyses of \"Thought Anchors\" (receiver heads). A model worker does the forward"
+                + " passes; this program does the analysis.",
+        commandListHeading = "%nCommands:%n")
+public final class Main implements Runnable {
+
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command: " + String.join(" or ",
+                spec.subcommands().keySet()));
+    }
+
+    public static void main(String... args) {
+        // Only the unsafe allocator is bundled; naming it stops Arrow probing for netty first.
+        if (System.getProperty("arrow.allocation.manager.type") == null) {
+            System.setProperty("arrow.allocation.manager.type", "Unsafe");
+        }
+        System.exit(commandLine(WorkerFactory.GRPC).execute(args));
+    }
+
+    /** The command tree with its failure handling; {@code workers} is how commands reach a worker. */
+    static CommandLine commandLine(WorkerFactory workers) {
+        FailureHandler failures = new FailureHandler();
+        return new CommandLine(new Main())
+                .addSubcommand(new ReceiversCommand(workers))
+                .addSubcommand(new DescribeCommand(workers))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(failures)
+                .setParameterExceptionHandler(failures);
+    }
+}

@@ -1,0 +1,60 @@
+package io.thoughtanchors.cli;
+
+import io.thoughtanchors.analysis.ReceiverHeadResult;
+import io.thoughtanchors.analysis.attention.Head;
+import io.thoughtanchors.analysis.reliability.ReliabilityResult;
+import io.thoughtanchors.worker.ModelInfo;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The few lines a receivers run prints on stdout; the files hold everything else. */
+final class RunSummary {
+
+    private static final int HEADS_SHOWN = 5;
+
+    private RunSummary() {
+    }
+
+    static void print(PrintWriter out, ReceiverHeadResult r, CacheFiller.Filled filled, String profile,
+                      double attentionSeconds, OutputFolder output, int warnings) {
+        ModelInfo model = filled.model();
+        int computed = 0;
+        for (boolean c : filled.computed()) {
+            computed += c ? 1 : 0;
+        }
+        out.printf(Locale.ROOT, "Receiver heads of %d traces: model %s (%s, %d layers x %d heads), profile %s%n",
+                r.traceIds().size(), model.modelId(), model.dtype(), model.numLayers(), model.numQueryHeads(), profile);
+        out.printf(Locale.ROOT, "  attention: %d traces computed, %d from the cache (%.1f s)%n", computed,
+                r.traceIds().size() - computed, attentionSeconds);
+        List<Head> top = r.ranking().topHeads();
+        out.printf(Locale.ROOT, "  top %d heads by mean kurtosis: %s%s%n", top.size(),
+                top.stream().limit(HEADS_SHOWN).map(h -> h + " " + fmt(r.ranking().meanKurtosis(h)))
+                        .collect(Collectors.joining(", ")), top.size() > HEADS_SHOWN ? ", ..." : "");
+        out.printf(Locale.ROOT, "  split-half reliability: %s; %s%n", reliability(r.reliabilityAlternating()),
+                reliability(r.reliabilityByProblem()));
+        r.blackBox().ifPresent(b -> out.printf(Locale.ROOT,
+                "  black-box: mean residual Spearman %s (95%% CI %s to %s) over %d traces%n",
+                fmt(b.mean()), fmt(b.ciLow()), fmt(b.ciHigh()), b.used().length));
+        if (warnings > 0) {
+            out.printf(Locale.ROOT, "  %d warning(s), listed in run.json%n", warnings);
+        }
+        out.println("  results in " + output.dir());
+        if (model.syntheticWeights()) {
+            out.println("WARNING: " + model.modelId() + " runs SYNTHETIC (seeded random) weights. " + (model.notes()
+                    .isBlank() ? "These results check the pipeline, not the science." : model.notes()));
+        }
+        out.flush();
+    }
+
+    private static String reliability(ReliabilityResult x) {
+        return String.format(Locale.ROOT, "%s Pearson r = %s, Spearman r = %s (%d heads)",
+                x.mode().name().toLowerCase(Locale.ROOT), fmt(x.pearson().r()), fmt(x.spearman().r()), x.pearson().n());
+    }
+
+    private static String fmt(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "NaN";
+    }
+}
