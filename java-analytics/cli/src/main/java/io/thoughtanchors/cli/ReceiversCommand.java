@@ -38,7 +38,7 @@ import java.util.concurrent.Callable;
             "  head_kurtosis.csv           every head (mean NaN = excluded from the ranking):",
             "                                layer, head, mean_kurtosis, top_rank",
             "  head_kurtosis_by_trace.csv  trace_id, layer, head, kurtosis",
-            "  sentence_scores.csv         trace_id, sentence_index, label_index, category,",
+            "  sentence_scores.csv         trace_id, sentence_index, label_index, token_start, token_end, category,",
             "                                receiver_score, counterfactual_importance,",
             "                                text (labelled chunk, first 100 characters)",
             "  reliability.csv             split-half reliability of mean kurtosis:",
@@ -161,7 +161,8 @@ final class ReceiversCommand implements Callable<Integer> {
         ReceiverHeadResult result = analyse(plans, filled, options, cache, parallelism);
         long t3 = System.nanoTime();
         List<Trace> traces = plans.stream().map(TracePlan::trace).toList();
-        List<Table> tables = ResultTables.of(result, traces);
+        List<Table> tables = ResultTables.of(result, traces,
+                filled.entries().stream().map(CacheMetadata::ranges).toList());
         tables.forEach(t -> output.write(t.fileName(), t.csv()));
         output.write("results.json", Json.write(ResultTables.resultsJson(result, tables)));
         warnings.addAll(result.warnings());

@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.attention.HeadRankingResult;
 import io.thoughtanchors.analysis.compare.BlackBoxResult;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
 import io.thoughtanchors.analysis.taxonomy.PairTest;
+import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.data.LabeledChunk;
 import io.thoughtanchors.data.Trace;
 
@@ -25,9 +26,13 @@ final class ResultTables {
     private ResultTables() {
     }
 
-    /** @param traces the analysed traces, in the result's order */
-    static List<Table> of(ReceiverHeadResult r, List<Trace> traces) {
-        return List.of(topHeads(r.ranking()), meanKurtosis(r.ranking()), kurtosisByTrace(r), sentenceScores(r, traces),
+    /**
+     * @param traces the analysed traces, in the result's order
+     * @param ranges each trace's sentence token ranges, in the same order
+     */
+    static List<Table> of(ReceiverHeadResult r, List<Trace> traces, List<TokenRanges> ranges) {
+        return List.of(topHeads(r.ranking()), meanKurtosis(r.ranking()), kurtosisByTrace(r),
+                sentenceScores(r, traces, ranges),
                 reliability(r), categoryTests(r), categoryValues(r, traces), blackBoxByTrace(r));
     }
 
@@ -81,22 +86,28 @@ final class ResultTables {
         return new Table("head_kurtosis_by_trace", List.of("trace_id", "layer", "head", "kurtosis"), rows);
     }
 
-    private static Table sentenceScores(ReceiverHeadResult r, List<Trace> traces) {
+    /** Token ranges ride along so boundaries can be checked against the reference (spec §3.4). */
+    private static Table sentenceScores(ReceiverHeadResult r, List<Trace> traces, List<TokenRanges> ranges) {
         List<List<Object>> rows = new ArrayList<>();
         for (int t = 0; t < traces.size(); t++) {
             Trace trace = traces.get(t);
             double[] scores = r.receiverScores().get(t);
             int[] labels = r.labelIndex().get(t);
+            TokenRanges tokens = ranges.get(t);
+            if (!Arrays.equals(labels, tokens.labelIndex())) {
+                throw new IllegalStateException("trace " + trace.id() + ": scores and token ranges disagree on sentences");
+            }
             for (int s = 0; s < scores.length; s++) {
                 int label = labels[s];
                 LabeledChunk chunk = label >= 0 && label < trace.numLabeled() ? trace.chunks().get(label) : null;
-                rows.add(List.of(trace.id(), s, label, chunk == null ? "" : chunk.primaryTag(), scores[s],
+                rows.add(List.of(trace.id(), s, label, tokens.start()[s], tokens.end()[s],
+                        chunk == null ? "" : chunk.primaryTag(), scores[s],
                         chunk == null ? Double.NaN : chunk.counterfactualImportanceAccuracy(),
                         chunk == null ? "" : snippet(chunk.chunk())));
             }
         }
-        return new Table("sentence_scores", List.of("trace_id", "sentence_index", "label_index", "category",
-                "receiver_score", "counterfactual_importance", "text"), rows);
+        return new Table("sentence_scores", List.of("trace_id", "sentence_index", "label_index", "token_start",
+                "token_end", "category", "receiver_score", "counterfactual_importance", "text"), rows);
     }
 
     private static Table reliability(ReceiverHeadResult r) {

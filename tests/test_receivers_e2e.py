@@ -1,0 +1,111 @@
+"""`ta receivers` against a real worker process on loopback, over all shipped Qwen sample traces.
+
+The tiny model has random weights: these tests check the pipeline (real tokenizer boundaries,
+streaming, cache, failure handling), not receiver heads.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import CLI_JAR, QWEN_SAMPLE, REPO, WorkerProcess, run_ta
+
+TRACES = ["deepseek-r1-distill-qwen-14b/correct/2236", "deepseek-r1-distill-qwen-14b/correct/2238",
+          "deepseek-r1-distill-qwen-14b/correct/3448"]
+
+
+@pytest.fixture(scope="module")
+def first_run(worker, tmp_path_factory):
+    root = tmp_path_factory.mktemp("receivers")
+    out, cache = root / "out", root / "cache"
+    result = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", worker.address,
+                    "--out", str(out), "--cache", str(cache), "--no-progress")
+    return result, out, cache
+
+
+def _run_json(out):
+    return json.loads((out / "run.json").read_text())
+
+
+def test_receivers_runs_end_to_end_against_the_worker(first_run):
+    result, out, _ = first_run
+    assert result.returncode == 0, result.stderr
+    run = _run_json(out)
+    assert [t if isinstance(t, str) else t["id"] for t in run["traces"]] == TRACES
+    text = json.dumps(run)
+    assert "tiny-qwen2" in text and "synthetic" in text.lower()
+    top = (out / "top_heads.csv").read_text().strip().splitlines()
+    assert top[0].lower().startswith("rank") and len(top) == 1 + 12  # tiny-qwen2: layers 1-3 x 4 heads < 20
+    assert "synthetic" in result.stdout.lower()
+
+
+def test_second_run_is_served_from_the_cache_without_a_worker(first_run, tmp_path):
+    result, out, cache = first_run
+    assert result.returncode == 0, result.stderr
+    again = tmp_path / "again"
+    second = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--out", str(again), "--cache", str(cache),
+                    "--no-progress")
+    assert second.returncode == 0, second.stderr
+    assert (again / "top_heads.csv").read_text() == (out / "top_heads.csv").read_text()
+    assert (again / "sentence_scores.csv").read_text() == (out / "sentence_scores.csv").read_text()
+    assert json.loads((again / "run.json").read_text())["worker"]["contacted"] is False
+
+
+def test_head_boundaries_reproduce_the_reference_with_the_real_tokenizer(worker, tmp_path):
+    """Spec §3.4: HEAD prefix counting on trace 2238 with the Qwen BPE plus one BOS."""
+    result = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", worker.address, "--profile", "REF_HEAD",
+                    "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "out" / "sentence_scores.csv", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["trace_id"] == TRACES[1]]
+    ranges = [(int(r["token_start"]), int(r["token_end"])) for r in rows]
+    assert len(ranges) == 59  # n_lab - 1: HEAD drops the final labelled chunk
+    assert ranges[:6] == [(62, 113), (113, 126), (126, 157), (157, 200), (200, 208), (208, 229)]
+    assert ranges[-1] == (1775, 1784)
+
+
+def test_bad_input_gives_a_clear_message_and_exit_code(worker, tmp_path):
+    missing = run_ta("receivers", "--data", str(tmp_path / "nope"), "--worker", worker.address,
+                     "--out", str(tmp_path / "o1"), "--no-progress")
+    assert missing.returncode == 3 and "nope" in missing.stderr
+    broken = tmp_path / "broken" / "deepseek-r1-distill-qwen-14b"
+    shutil.copytree(QWEN_SAMPLE, broken)
+    target = broken / "correct_base_solution" / "problem_2238" / "chunks_labeled.json"
+    target.write_text("[{not json")
+    malformed = run_ta("receivers", "--data", str(broken), "--worker", worker.address,
+                       "--out", str(tmp_path / "o2"), "--no-progress")
+    assert malformed.returncode == 3 and "chunks_labeled.json" in malformed.stderr
+    unreachable = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", "127.0.0.1:9",
+                         "--out", str(tmp_path / "o3"), "--cache", str(tmp_path / "c3"), "--no-progress")
+    assert unreachable.returncode == 4 and "127.0.0.1:9" in unreachable.stderr
+    wrong = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", worker.address, "--expect-model",
+                   "deepseek-ai/DeepSeek-R1-Distill-Qwen-14B", "--out", str(tmp_path / "o4"),
+                   "--cache", str(tmp_path / "c4"), "--no-progress")
+    assert wrong.returncode == 4 and "tiny-qwen2" in wrong.stderr
+    for result in (missing, malformed, unreachable, wrong):
+        assert "Exception" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
+
+
+def test_worker_dying_mid_run_keeps_finished_traces_in_the_cache(tmp_path):
+    doomed = WorkerProcess("tiny-qwen2", tmp_path)
+    cache = tmp_path / "cache"
+    cli = subprocess.Popen(["java", "-jar", str(CLI_JAR), "receivers", "--data", str(QWEN_SAMPLE),
+                            "--worker", doomed.address, "--out", str(tmp_path / "out"), "--cache", str(cache),
+                            "--no-progress"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while not list(cache.rglob("*.arrow")) and time.time() < deadline and cli.poll() is None:
+        time.sleep(0.05)
+    doomed.kill()
+    stdout, stderr = cli.communicate(timeout=300)
+    doomed.stop()
+    cached = list(cache.rglob("*.arrow"))
+    assert 1 <= len(cached), "the trace finished before the worker died stays cached"
+    if len(cached) < 3:  # the worker died before the last trace: the run must fail loudly
+        assert cli.returncode == 4, stderr
+        assert "cache" in stderr.lower()
