@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     parser.add_argument("--tokens", type=int, nargs="+", default=[512, 2289])
     parser.add_argument("--variants", type=int, default=8, help="suppression variants in the many-variant case")
     parser.add_argument("--batch-size", type=int, default=1)
-    parser.add_argument("--query-block", type=int, default=256)
+    parser.add_argument("--query-block", type=int, default=None, help="default: 128 on CPU, 512 on CUDA")
     parser.add_argument("--peak-tflops", type=float, default=None, help="device peak for the utilisation column")
     parser.add_argument("--repeats", type=int, default=2, help="timed repeats after one warm-up (median kept)")
     parser.add_argument("--skip", nargs="*", default=[], help="cases to skip: raw pooled logits1 logitsN")
@@ -72,7 +72,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     lm = load_model(args.model, args.dtype, args.device, max_tokens=max(args.tokens))
-    server, port, _ = build_server(lm, "127.0.0.1:0", Limits(3 << 20, args.query_block, args.batch_size))
+    query_block = args.query_block or (128 if args.device == "cpu" else 512)
+    server, port, _ = build_server(lm, "127.0.0.1:0", Limits(3 << 20, query_block, args.batch_size))
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", 64 << 20)])
     stub = worker_pb2_grpc.ModelWorkerStub(channel)

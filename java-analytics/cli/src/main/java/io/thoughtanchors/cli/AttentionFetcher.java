@@ -19,8 +19,11 @@ import java.util.List;
  */
 final class AttentionFetcher {
 
-    /** A trace's ranges and its flat pooled matrices ({@code size} = number of requested ranges). */
-    record Fetched(TokenRanges ranges, int size, float[] data) {
+    /**
+     * A trace's ranges and its flat pooled matrices ({@code size} = number of requested ranges), with the time
+     * spent on tokenisation (boundaries) and on the attention call.
+     */
+    record Fetched(TokenRanges ranges, int size, float[] data, double tokenizeSeconds, double attentionSeconds) {
     }
 
     private final ModelWorker worker;
@@ -34,13 +37,17 @@ final class AttentionFetcher {
     }
 
     Fetched fetch(TracePlan plan, ProgressListener progress) {
+        long start = System.nanoTime();
         TokenRanges ranges = TokenBoundaries.build(plan.text(), plan.layout(), options.boundaryMode(),
                 options.truncation(), new WorkerTokenCounter(worker));
+        long tokenized = System.nanoTime();
         AttentionQuery query = query(plan, ranges);
         FlatAttentionSink sink = new FlatAttentionSink(model.numLayers(), model.numQueryHeads(),
                 query.poolRanges().size());
         worker.attention(query, sink, progress);
-        return new Fetched(ranges, query.poolRanges().size(), sink.data());
+        long done = System.nanoTime();
+        return new Fetched(ranges, query.poolRanges().size(), sink.data(), (tokenized - start) / 1e9,
+                (done - tokenized) / 1e9);
     }
 
     private AttentionQuery query(TracePlan plan, TokenRanges ranges) {

@@ -20,10 +20,11 @@ final class CacheFiller {
     /**
      * @param entries        one per trace, in trace order
      * @param computed       per trace: whether this run computed it (false = taken from the cache)
-     * @param forwardSeconds per trace: tokenisation + forward pass time, NaN for cached traces
+     * @param tokenizeSeconds  per trace: time to build token ranges through the worker, NaN for cached traces
+     * @param attentionSeconds per trace: time of the pooled-attention call, NaN for cached traces
      */
     record Filled(ModelInfo model, boolean modelFromWorker, List<CacheMetadata> entries, boolean[] computed,
-                  double[] forwardSeconds) {
+                  double[] tokenizeSeconds, double[] attentionSeconds) {
     }
 
     private final AttentionCache cache;
@@ -67,7 +68,7 @@ final class CacheFiller {
             List<CacheMetadata> entries = plans.stream().map(p -> cache.lookup(key(model, p)).orElseThrow()).toList();
             double[] noForward = new double[plans.size()];
             Arrays.fill(noForward, Double.NaN);
-            return Optional.of(new Filled(model, false, entries, new boolean[plans.size()], noForward));
+            return Optional.of(new Filled(model, false, entries, new boolean[plans.size()], noForward, noForward));
         }
         if (link != null) {
             return Optional.empty();
@@ -92,14 +93,15 @@ final class CacheFiller {
             }
         }
         boolean[] computed = new boolean[plans.size()];
-        double[] seconds = new double[plans.size()];
-        Arrays.fill(seconds, Double.NaN);
+        double[] tokenizeSeconds = new double[plans.size()];
+        double[] attentionSeconds = new double[plans.size()];
+        Arrays.fill(tokenizeSeconds, Double.NaN);
+        Arrays.fill(attentionSeconds, Double.NaN);
         AttentionFetcher fetcher = missing.isEmpty() ? null : new AttentionFetcher(link.worker(), model, options);
         try (Progress progress = Progress.start(showProgress && !missing.isEmpty(),
                 (long) missing.size() * model.numLayers())) {
             for (int i : missing) {
                 TracePlan plan = plans.get(i);
-                long start = System.nanoTime();
                 AttentionFetcher.Fetched f;
                 try {
                     f = fetcher.fetch(plan, progress.forTrace(plan.id()));
@@ -111,10 +113,11 @@ final class CacheFiller {
                 cache.store(meta, f.data());
                 entries.set(i, meta);
                 computed[i] = true;
-                seconds[i] = (System.nanoTime() - start) / 1e9;
+                tokenizeSeconds[i] = f.tokenizeSeconds();
+                attentionSeconds[i] = f.attentionSeconds();
             }
         }
-        return new Filled(model, true, entries, computed, seconds);
+        return new Filled(model, true, entries, computed, tokenizeSeconds, attentionSeconds);
     }
 
     private CliFailure diedMidRun(TracePlan plan, WorkerException e, int cached, int total) {

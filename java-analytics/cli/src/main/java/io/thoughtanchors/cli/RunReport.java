@@ -52,7 +52,8 @@ record RunReport(Instant started, Path data, Path output, Path cache, Map<String
             row.put("tokens", entry.ranges().numTokens());
             row.put("matrix_side", entry.size());
             row.put("from_cache", !filled.computed()[i]);
-            row.put("forward_seconds", Json.number(filled.forwardSeconds()[i]));
+            row.put("tokenize_seconds", Json.number(filled.tokenizeSeconds()[i]));
+            row.put("attention_seconds", Json.number(filled.attentionSeconds()[i]));
             row.put("cache_file", cache.resolve(entry.key().relativePath()).toString());
             rows.add(row);
         }
