@@ -62,3 +62,7 @@ def run_ta(*args: str, timeout: int = 600, **kwargs) -> subprocess.CompletedProc
         raise RuntimeError(f"{CLI_JAR} is missing: build java-analytics first (make test does)")
     return subprocess.run(["java", "-jar", str(CLI_JAR), *args], capture_output=True, text=True,
                           timeout=timeout, cwd=REPO, **kwargs)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "devdata: reads ../shared development data, which users do not have")
