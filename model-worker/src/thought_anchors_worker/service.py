@@ -149,12 +149,15 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
             service = self
 
             class Emitter:
+                def __init__(self):
+                    self.first = {}  # variant -> its first shipped position (parts arrive in position order)
+
                 def nucleus(self, variant, part):
+                    first = self.first.setdefault(variant, part.first_position)
                     for blob in arrow_codec.nucleus_chunks(variant, part.first_position, part.counts, part.token_ids,
                                                            part.logits, part.retained, args.max_chunk_bytes):
                         send(pb.TensorChunk(kind=pb.TensorChunk.NUCLEUS, arrow_ipc=blob, num_tokens=n,
-                                            variant=variant, variants_total=total,
-                                            first_position=part.first_position))
+                                            variant=variant, variants_total=total, first_position=first))
 
                 def full(self, variant, positions, logits):
                     for blob in arrow_codec.full_logits_chunks(variant, positions, logits, args.max_chunk_bytes):
