@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 
 /** The {@code ta} command: white-box analyses of the Thought Anchors paper, forward passes by a model worker. */
 @Command(name = "ta",
-        description = "White-box analyses of \"Thought Anchors\" (receiver heads). A model worker does the forward"
-                + " passes; this program does the analysis.",
+        description = "White-box analyses of \"Thought Anchors\" (receiver heads, attention suppression). A model"
+                + " worker does the forward passes; this program does the analysis.",
         commandListHeading = "%nCommands:%n")
 public final class Main implements Runnable {
 
@@ -39,6 +39,8 @@ public final class Main implements Runnable {
         FailureHandler failures = new FailureHandler();
         return new CommandLine(new Main())
                 .addSubcommand(new ReceiversCommand(workers))
+                .addSubcommand(new SuppressionMatrixCommand(workers))
+                .addSubcommand(new SuppressCheckCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)

@@ -49,9 +49,11 @@ final class OutputFolder {
         return dir.resolve(fileName);
     }
 
+    /** @param fileName a file name or a relative path (its folders are created) */
     void write(String fileName, String content) {
         Path file = dir.resolve(fileName);
         try {
+            Files.createDirectories(file.getParent());
             Files.writeString(file, content);
         } catch (IOException e) {
             throw CliFailure.output("cannot write " + file + ": " + e, e);

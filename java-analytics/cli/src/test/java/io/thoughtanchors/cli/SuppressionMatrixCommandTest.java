@@ -1,0 +1,242 @@
+package io.thoughtanchors.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.analysis.suppression.RowNormalisation;
+import io.thoughtanchors.analysis.suppression.SparseKl;
+import io.thoughtanchors.analysis.suppression.SuppFormat;
+import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
+import io.thoughtanchors.analysis.suppression.SuppressionOptions;
+import io.thoughtanchors.worker.LogitsQuery;
+import io.thoughtanchors.worker.ModelInput;
+import io.thoughtanchors.worker.Nucleus;
+import io.thoughtanchors.worker.Suppression;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ta suppression-matrix} end to end with in-process fake workers. */
+class SuppressionMatrixCommandTest {
+
+    static final Path TRACE = ReceiversCommandTest.SAMPLE.resolve("correct_base_solution/problem_2238");
+    static final String TRACE_ID = "deepseek-r1-distill-qwen-14b/correct/2238";
+    static final int SENTENCES = 60;
+    static final int LAYERS = 3;
+    static final int HEADS = 4;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void matrixEqualsTheAnalyticsOnTheWorkersNucleiAndIsExportedInThePublishedFormat() throws IOException {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = run(fake, TRACE, tmp.resolve("out"));
+
+        assertEquals(0, run.status(), run.transcript());
+        assertEquals(SENTENCES + 1, fake.logitsCalls.get(), "a baseline and one pass per sentence");
+        double[][] e = matrix(tmp.resolve("out"), "suppression_matrix.csv");
+        assertEquals(SENTENCES, e.length);
+        assertArrayEquals(flat(expectedMatrix(fake)), flat(e), 0, "E from the stored KL equals SuppressionMatrix's");
+        for (int i = 0; i < SENTENCES; i++) {
+            for (int j = i + 1; j < SENTENCES; j++) {
+                assertEquals(SparseKl.LOG_OF_ZERO_KL, e[i][j], 1e-12, "sentence " + i + " cannot see sentence " + j);
+            }
+        }
+
+        double[][] normalised = matrix(tmp.resolve("out"), "suppression_matrix_normalised.csv");
+        double[] means = RowNormalisation.rowMeans(normalised);
+        assertTrue(Double.isNaN(means[0]), "row 0 has no earlier sentence");
+        for (int i = 1; i < SENTENCES; i++) {
+            assertEquals(0, means[i], 1e-9, "row " + i + " mean");
+        }
+        double[][] exported = SuppFormat.fromJson(Files.readString(traceOut(tmp.resolve("out"))
+                .resolve("step_importance_supp.json")));
+        assertArrayEquals(flat(SuppFormat.fromSourceTarget(SuppFormat.toSourceTarget(normalised))), flat(exported), 0);
+
+        JsonNode comparison = Json.MAPPER.readTree(traceOut(tmp.resolve("out")).resolve("published_comparison.json")
+                .toFile());
+        assertTrue(comparison.get("caveat").asText().startsWith("SYNTHETIC MODEL"), comparison.toString());
+        assertEquals(SENTENCES * (SENTENCES - 1) / 2, comparison.get("pairs").asInt());
+        JsonNode settings = Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile());
+        JsonNode trace = settings.get("traces").get(0);
+        assertEquals(SENTENCES + 1, settings.get("passes_computed").asInt());
+        assertEquals(SENTENCES + 1, trace.get("passes").size());
+        assertEquals(0, trace.get("columns_from_store").size());
+        assertTrue(trace.get("input_tokens").asInt() <= trace.get("text_tokens").asInt());
+        assertEquals(trace.get("input_tokens").asInt(), ((ModelInput.Tokens) fake.logitsQueries.peek().input()).length(),
+                "the input is cut at the last sentence's end");
+    }
+
+    @Test
+    void averagesAcrossTracesByDistanceAndCategoryPair() throws IOException {
+        CliRun run = run(new FakeModelWorker(LAYERS, HEADS), ReceiversCommandTest.SAMPLE, tmp.resolve("out"),
+                "--distance-pooling", "POOL_ENTRIES");
+
+        assertEquals(0, run.status(), run.transcript());
+        List<List<String>> distance = ReceiversCommandTest.csv(tmp.resolve("out/suppression_by_distance.csv"));
+        assertEquals(List.of("distance", "mean", "standard_error", "entries", "traces"), distance.get(0));
+        assertEquals("1", distance.get(1).get(0));
+        assertEquals("3", distance.get(1).get(4), "every trace has neighbours at distance 1");
+        assertEquals(Integer.toString(59 + 86 + 75), distance.get(1).get(3), "entries at distance 1");
+        List<List<String>> pairs = ReceiversCommandTest.csv(tmp.resolve("out/suppression_by_category_pair.csv"));
+        assertTrue(pairs.size() > 1, "category pairs");
+        assertEquals(4, ReceiversCommandTest.csv(tmp.resolve("out/published_comparison.csv")).size());
+    }
+
+    @Test
+    void rerunTakesEveryColumnFromTheStoreAndAnotherKlModeNeedsNoPass() throws IOException {
+        assertEquals(0, run(new FakeModelWorker(LAYERS, HEADS), TRACE, tmp.resolve("first")).status());
+
+        FakeModelWorker again = new FakeModelWorker(LAYERS, HEADS);
+        CliRun second = run(again, TRACE, tmp.resolve("second"));
+        assertTrue(second.err().isEmpty(), second.err());
+        FakeModelWorker tail = new FakeModelWorker(LAYERS, HEADS);
+        CliRun third = run(tail, TRACE, tmp.resolve("third"), "--kl-mode", "SPARSE_WITH_TAIL", "--alignment",
+                "OF_TOKENS");
+
+        assertEquals(0, second.status(), second.transcript());
+        assertEquals(0, again.logitsCalls.get(), "no pass");
+        assertEquals(0, again.tokenizeCalls, "token ranges and ids are stored too");
+        assertEquals(Files.readString(traceOut(tmp.resolve("first")).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("second")).resolve("suppression_matrix.csv")));
+        JsonNode trace = Json.MAPPER.readTree(tmp.resolve("second/run.json").toFile()).get("traces").get(0);
+        assertEquals(SENTENCES, trace.get("columns_from_store").size());
+        assertTrue(trace.get("baseline_from_store").asBoolean());
+        assertEquals(0, third.status(), third.transcript());
+        assertEquals(0, tail.logitsCalls.get(), "KL mode and alignment apply to stored values");
+        assertNotEquals(Files.readString(traceOut(tmp.resolve("first")).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("third")).resolve("suppression_matrix.csv")));
+    }
+
+    @Test
+    void workerDyingStopsWithStatus4AndTheRerunComputesOnlyMissingColumns() throws IOException {
+        FakeModelWorker dying = new FakeModelWorker(LAYERS, HEADS);
+        dying.dieAtLogitsCall = 10;
+        CliRun failed = run(dying, TRACE, tmp.resolve("failed"));
+
+        assertEquals(4, failed.status(), failed.transcript());
+        assertTrue(failed.err().contains("failed on trace " + TRACE_ID), failed.err());
+        assertTrue(failed.err().contains("8 of " + SENTENCES + " columns are stored"), failed.err());
+        assertEquals(1, failed.err().lines().count(), "one line: " + failed.err());
+        assertEquals(9 + PassExecutor.MAX_ATTEMPTS, dying.logitsCalls.get(), "the failed pass was retried");
+
+        FakeModelWorker healthy = new FakeModelWorker(LAYERS, HEADS);
+        CliRun rerun = run(healthy, TRACE, tmp.resolve("rerun"));
+        assertEquals(0, rerun.status(), rerun.transcript());
+        assertEquals(SENTENCES - 8, healthy.logitsCalls.get(), "baseline and 8 columns come from the store");
+        assertEquals(Files.readString(traceOut(uninterrupted()).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("rerun")).resolve("suppression_matrix.csv")));
+    }
+
+    @Test
+    void twoWorkersGiveTheMatrixOfOne() throws IOException {
+        FakeModelWorker a = new FakeModelWorker(LAYERS, HEADS);
+        FakeModelWorker b = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = runOn(new RoundRobinWorker(List.of(a, b)), "a:1,b:2", TRACE, tmp.resolve("out"), "--batch-size",
+                "3");
+
+        assertEquals(0, run.status(), run.transcript());
+        assertTrue(a.logitsCalls.get() > 0 && b.logitsCalls.get() > 0, "both workers answered passes");
+        assertEquals(Files.readString(traceOut(uninterrupted()).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("out")).resolve("suppression_matrix.csv")));
+    }
+
+    @Test
+    void oneOfTwoWorkersDyingMidRunIsSurvived() throws IOException {
+        FakeModelWorker a = new FakeModelWorker(LAYERS, HEADS);
+        FakeModelWorker b = new FakeModelWorker(LAYERS, HEADS);
+        b.dieAtLogitsCall = 5;
+        CliRun run = runOn(new RoundRobinWorker(List.of(a, b)), "a:1,b:2", TRACE, tmp.resolve("out"));
+
+        assertEquals(0, run.status(), run.transcript());
+        assertEquals(Files.readString(traceOut(uninterrupted()).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("out")).resolve("suppression_matrix.csv")));
+        JsonNode passes = Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile()).get("traces").get(0)
+                .get("passes");
+        List<Integer> attempts = new ArrayList<>();
+        passes.forEach(p -> attempts.add(p.get("attempts").asInt()));
+        assertTrue(attempts.stream().anyMatch(n -> n > 1), "passes that met the dead worker were retried: " + attempts);
+    }
+
+    @Test
+    void badNucleusOptionIsAUsageError() {
+        CliRun run = run(new FakeModelWorker(LAYERS, HEADS), TRACE, tmp.resolve("out"), "--top-p", "1.5");
+
+        assertEquals(2, run.status(), run.transcript());
+        assertTrue(run.err().contains("topP"), run.err());
+    }
+
+    /** A one-worker run on a fresh cache: the reference matrix. */
+    private Path uninterrupted() {
+        Path out = tmp.resolve("reference");
+        CliRun run = CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
+                TRACE.toString(), "--worker", "fake:1", "--out", out.toString(), "--cache",
+                tmp.resolve("reference-cache").toString(), "--no-progress");
+        assertEquals(0, run.status(), run.transcript());
+        return out;
+    }
+
+    /** E computed directly with {@link SuppressionMatrix#addColumn} from the nuclei the fake answered. */
+    private static double[][] expectedMatrix(FakeModelWorker fake) {
+        List<LogitsQuery> queries = new ArrayList<>(fake.logitsQueries);
+        LogitsQuery baselineQuery = queries.stream().filter(q -> q.variants().get(0).isBaseline()).findFirst()
+                .orElseThrow();
+        Nucleus baseline = FakeModelWorker.answer(baselineQuery).variant(0).nucleus().orElseThrow();
+        List<LogitsQuery> suppressed = queries.stream().filter(q -> !q.variants().get(0).isBaseline())
+                .sorted(Comparator.comparingInt(q -> q.variants().get(0).ranges().get(0).start())).toList();
+        int n = suppressed.size();
+        int[] start = new int[n];
+        int[] end = new int[n];
+        for (int j = 0; j < n; j++) {
+            Suppression s = suppressed.get(j).variants().get(0);
+            start[j] = s.ranges().get(0).start();
+            end[j] = s.ranges().get(0).end();
+        }
+        int tokens = ((ModelInput.Tokens) baselineQuery.input()).length();
+        SuppressionMatrix m = new SuppressionMatrix(baseline, start, end, tokens, SuppressionOptions.REFERENCE);
+        for (int j = 0; j < n; j++) {
+            m.addColumn(j, FakeModelWorker.answer(suppressed.get(j)).variant(0).nucleus().orElseThrow());
+        }
+        return m.matrix();
+    }
+
+    private static double[][] matrix(Path out, String file) throws IOException {
+        List<List<String>> rows = ReceiversCommandTest.csv(traceOut(out).resolve(file));
+        double[][] m = new double[rows.size() - 1][];
+        for (int i = 1; i < rows.size(); i++) {
+            assertEquals(Integer.toString(i - 1), rows.get(i).get(0));
+            m[i - 1] = rows.get(i).stream().skip(1).mapToDouble(Double::parseDouble).toArray();
+        }
+        return m;
+    }
+
+    private static double[] flat(double[][] m) {
+        return java.util.Arrays.stream(m).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    private static Path traceOut(Path out) {
+        return out.resolve(TRACE_ID);
+    }
+
+    private CliRun run(FakeModelWorker fake, Path data, Path out, String... extra) {
+        return runOn(fake, "fake:1", data, out, extra);
+    }
+
+    private CliRun runOn(io.thoughtanchors.worker.ModelWorker worker, String addresses, Path data, Path out,
+                         String... extra) {
+        List<String> args = new ArrayList<>(List.of("suppression-matrix", "--data", data.toString(), "--worker",
+                addresses, "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
+        args.addAll(List.of(extra));
+        return CliRun.of(a -> worker, args.toArray(String[]::new));
+    }
+}
