@@ -110,3 +110,17 @@ def test_prefix_reuse_and_batching_equal_full_recompute(any_model, trace_text):
     # Suppression changes later predictions (otherwise the comparisons above are vacuous).
     changed = sum(not np.array_equal(full.rows[(1, p)][0], full.rows[(0, p)][0]) for p in range(160, 400))
     assert changed > 0
+
+
+@pytest.mark.parametrize("shape,k", [((7, 151936), 100), ((5, 128256), 1), ((3, 6400), 100), ((4, 1000), 20)])
+def test_grouped_top_k_equals_torch_top_k(shape, k):
+    from thought_anchors_worker.passes import top_k
+
+    logits = torch.randn(*shape, generator=torch.Generator().manual_seed(3)) * 4
+    logits[0, -5:] = 100.0  # winners in the ragged tail beyond the last full group
+    values, ids = top_k(logits, k)
+    expected = torch.topk(logits, k, dim=-1)
+    # Same values in the same order; among tied values the order of ids is unspecified (spec §11.2).
+    assert torch.equal(values, expected.values)
+    assert torch.equal(torch.gather(logits, 1, ids), values)
+    assert all(len(set(row.tolist())) == k for row in ids)

@@ -5,7 +5,7 @@ One function serves every architecture that dispatches attention through
 ContextVar says what to do in each layer:
 
 - nothing: delegate to stock SDPA (the fast path is unchanged);
-- suppress keys in *all* heads: SDPA with a boolean mask (causal and not suppressed);
+- suppress keys in *all* heads: SDPA with an additive mask (causal and not suppressed);
 - capture probabilities, or suppress keys in a *subset* of heads: explicit scores with a
   float32 softmax, computed in query blocks so memory stays O(block x N), and only over the
   causally visible keys of each block. The same probabilities produce the layer output, so
@@ -94,13 +94,16 @@ class ForwardPlan:
             self._mask_cache[key] = cols
         return self._mask_cache[key]
 
-    def sdpa_allowed(self, q_len: int, kv_len: int, active: tuple[bool, ...], device) -> torch.Tensor:
-        """(B, 1, q, kv) bool: causal (lower-right aligned) and not suppressed in the active rows."""
-        key = ("sdpa", q_len, kv_len, active, str(device))
+    def sdpa_mask(self, q_len: int, kv_len: int, active: tuple[bool, ...], dtype, device) -> torch.Tensor:
+        """(B, 1, q, kv) additive mask: 0 where causal (lower-right aligned) and not suppressed in the
+        active rows, -inf elsewhere. Additive, not boolean: CPU SDPA runs 2x faster with it."""
+        key = ("sdpa", q_len, kv_len, active, dtype, str(device))
         if key not in self._mask_cache:
             causal = _causal(q_len, kv_len, device)
             cols = self.suppressed_cols(kv_len, device) & torch.tensor(active, device=device)[:, None]
-            self._mask_cache[key] = causal[None, None] & ~cols[:, None, None, :]
+            allowed = causal[None, None] & ~cols[:, None, None, :]
+            mask = torch.zeros(allowed.shape, dtype=dtype, device=device)
+            self._mask_cache[key] = mask.masked_fill_(~allowed, float("-inf"))
         return self._mask_cache[key]
 
 
@@ -138,7 +141,7 @@ def attention_forward(module, query, key, value, attention_mask, dropout: float 
     if any(h is None for h in per_sample):
         q_len, kv_len = query.shape[2], key.shape[2]
         active = tuple(h is None for h in per_sample)  # rows suppressing all heads in this layer
-        mask = plan.sdpa_allowed(q_len, kv_len, active, query.device)
+        mask = plan.sdpa_mask(q_len, kv_len, active, query.dtype, query.device)
         return sdpa_attention_forward(module, query, key, value, mask, dropout=dropout, scaling=scaling,
                                       is_causal=False)
     return sdpa_attention_forward(module, query, key, value, attention_mask,
