@@ -156,12 +156,18 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
             + " of reusing the baseline's prefix.")
     boolean fullRecompute;
 
+    @Option(names = "--variants-per-call", paramLabel = "N", defaultValue = "8",
+            description = "Suppressed sentences per Logits call; they share one prefix pass on the worker, and a call's"
+                    + " columns are stored when it completes (default: ${DEFAULT-VALUE}).")
+    int variantsPerCall;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "1",
-            description = "Suppressed sentences per Logits call, run as one batch by the worker (default: ${DEFAULT-VALUE}).")
+            description = "Variants per forward inside the worker: helps GPUs, not CPUs (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--parallel", paramLabel = "N",
-            description = "Logits calls in flight (default: the number of --worker addresses, 1 for --local).")
+            description = "Logits calls in flight (default: two per worker, so a worker computes the next call"
+                    + " while this side decodes the last).")
     Integer parallel;
 
     @Option(names = "--force", description = "Write into an existing output folder, overwriting its result files.")
@@ -265,15 +271,16 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     }
 
     private TraceSuppression.Settings settings() {
-        if (batchSize < 1) {
-            throw CliFailure.usage("--batch-size must be at least 1, got " + batchSize);
+        if (batchSize < 1 || variantsPerCall < 1) {
+            throw CliFailure.usage("--batch-size and --variants-per-call must be at least 1, got " + batchSize
+                    + " and " + variantsPerCall);
         }
         if (categoryMinEntries < 1) {
             throw CliFailure.usage("--category-min-entries must be at least 1, got " + categoryMinEntries);
         }
         try {
             return new TraceSuppression.Settings(new NucleusSpec(topP, maxK, temperature, true), fullRecompute,
-                    batchSize, klTemperature);
+                    variantsPerCall, batchSize, klTemperature);
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage("nucleus options: " + e.getMessage());
         }
@@ -283,7 +290,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         if (!source.local && spec.commandLine().getParseResult().hasMatchedOption("--local-model")) {
             throw CliFailure.usage("--local-model needs --local");
         }
-        int n = parallel != null ? parallel : source.local ? 1 : source.addresses.size();
+        int n = parallel != null ? parallel : 2 * (source.local ? 1 : source.addresses.size());
         if (n < 1) {
             throw CliFailure.usage("--parallel must be at least 1, got " + n);
         }

@@ -58,6 +58,7 @@ record SuppressionRunReport(Instant started, Path data, Path output, Path cache,
         m.put("nucleus", settings.nucleus());
         m.put("suppressed_heads", "all heads of all layers");
         m.put("full_recompute", settings.fullRecompute());
+        m.put("variants_per_call", settings.variantsPerCall());
         m.put("batch_size", settings.batchSize());
         m.put("parallel", parallel);
         m.put("input", "token ids cut at the end of the last sentence");

@@ -23,7 +23,13 @@ import java.util.Optional;
 final class TraceSuppression {
 
     /** How the passes are asked for. */
-    record Settings(NucleusSpec nucleus, boolean fullRecompute, int batchSize, double klTemperature) {
+    /**
+     * @param variantsPerCall suppressed sentences per Logits call: they share the worker's one unsuppressed prefix
+     *                        pass (the KV cache every variant reuses), so larger groups save that pass
+     * @param batchSize       variants per forward inside the worker (helps on GPUs, not on CPUs)
+     */
+    record Settings(NucleusSpec nucleus, boolean fullRecompute, int variantsPerCall, int batchSize,
+                    double klTemperature) {
     }
 
     /** A Logits call: the sentences it suppressed (empty = the baseline), wall time, attempts. */
@@ -95,8 +101,8 @@ final class TraceSuppression {
     private void suppressedPasses(TracePlan plan, SuppressionInput input, KlColumns kl, List<Integer> missing,
                                   SuppressionStore store, PositionKl[] columns, List<PassTiming> passes) {
         List<List<Integer>> groups = new ArrayList<>();
-        for (int from = 0; from < missing.size(); from += settings.batchSize()) {
-            groups.add(missing.subList(from, Math.min(missing.size(), from + settings.batchSize())));
+        for (int from = 0; from < missing.size(); from += settings.variantsPerCall()) {
+            groups.add(missing.subList(from, Math.min(missing.size(), from + settings.variantsPerCall())));
         }
         List<LogitsQuery> queries = groups.stream().map(g -> query(input, g.stream()
                 .map(j -> Suppression.allHeads(List.of(sentence(input, j)))).toList())).toList();

@@ -56,6 +56,7 @@ final class FakeModelWorker implements ModelWorker {
     int attentionCalls;
     boolean closed;
     final AtomicInteger logitsCalls = new AtomicInteger();
+    final AtomicInteger variantsRequested = new AtomicInteger();
     /** 1-based logits call from which on every call fails as if the worker died; 0 = never. */
     volatile int dieAtLogitsCall;
     final Queue<LogitsQuery> logitsQueries = new ConcurrentLinkedQueue<>();
@@ -153,6 +154,7 @@ final class FakeModelWorker implements ModelWorker {
             throw new WorkerException(WorkerException.Kind.UNAVAILABLE, "Logits: the fake worker went away");
         }
         logitsQueries.add(query);
+        variantsRequested.addAndGet(query.variants().size());
         LogitsResult result = answer(query);
         for (int v = 1; v <= result.variants().size(); v++) {
             progress.onProgress(v, result.variants().size());

@@ -43,7 +43,9 @@ class SuppressionMatrixCommandTest {
         CliRun run = run(fake, TRACE, tmp.resolve("out"));
 
         assertEquals(0, run.status(), run.transcript());
-        assertEquals(SENTENCES + 1, fake.logitsCalls.get(), "a baseline and one pass per sentence");
+        int callsOf8 = (SENTENCES + 7) / 8;  // default --variants-per-call 8
+        assertEquals(1 + callsOf8, fake.logitsCalls.get(), "a baseline call and one call per 8 sentences");
+        assertEquals(1 + SENTENCES, fake.variantsRequested.get(), "a baseline and one pass per sentence");
         double[][] e = matrix(tmp.resolve("out"), "suppression_matrix.csv");
         assertEquals(SENTENCES, e.length);
         assertArrayEquals(flat(expectedMatrix(fake)), flat(e), 0, "E from the stored KL equals SuppressionMatrix's");
@@ -70,7 +72,7 @@ class SuppressionMatrixCommandTest {
         JsonNode settings = Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile());
         JsonNode trace = settings.get("traces").get(0);
         assertEquals(SENTENCES + 1, settings.get("passes_computed").asInt());
-        assertEquals(SENTENCES + 1, trace.get("passes").size());
+        assertEquals(1 + callsOf8, trace.get("passes").size(), "one timing per Logits call");
         assertEquals(0, trace.get("columns_from_store").size());
         assertTrue(trace.get("input_tokens").asInt() <= trace.get("text_tokens").asInt());
         assertEquals(trace.get("input_tokens").asInt(), ((ModelInput.Tokens) fake.logitsQueries.peek().input()).length(),
@@ -122,7 +124,8 @@ class SuppressionMatrixCommandTest {
     void workerDyingStopsWithStatus4AndTheRerunComputesOnlyMissingColumns() throws IOException {
         FakeModelWorker dying = new FakeModelWorker(LAYERS, HEADS);
         dying.dieAtLogitsCall = 10;
-        CliRun failed = run(dying, TRACE, tmp.resolve("failed"));
+        String[] onePassPerCall = {"--variants-per-call", "1", "--parallel", "1"};  // call counts = pass counts
+        CliRun failed = run(dying, TRACE, tmp.resolve("failed"), onePassPerCall);
 
         assertEquals(4, failed.status(), failed.transcript());
         assertTrue(failed.err().contains("failed on trace " + TRACE_ID), failed.err());
@@ -131,7 +134,7 @@ class SuppressionMatrixCommandTest {
         assertEquals(9 + PassExecutor.MAX_ATTEMPTS, dying.logitsCalls.get(), "the failed pass was retried");
 
         FakeModelWorker healthy = new FakeModelWorker(LAYERS, HEADS);
-        CliRun rerun = run(healthy, TRACE, tmp.resolve("rerun"));
+        CliRun rerun = run(healthy, TRACE, tmp.resolve("rerun"), onePassPerCall);
         assertEquals(0, rerun.status(), rerun.transcript());
         assertEquals(SENTENCES - 8, healthy.logitsCalls.get(), "baseline and 8 columns come from the store");
         assertEquals(Files.readString(traceOut(uninterrupted()).resolve("suppression_matrix.csv")),
@@ -142,8 +145,8 @@ class SuppressionMatrixCommandTest {
     void twoWorkersGiveTheMatrixOfOne() throws IOException {
         FakeModelWorker a = new FakeModelWorker(LAYERS, HEADS);
         FakeModelWorker b = new FakeModelWorker(LAYERS, HEADS);
-        CliRun run = runOn(new RoundRobinWorker(List.of(a, b)), "a:1,b:2", TRACE, tmp.resolve("out"), "--batch-size",
-                "3");
+        CliRun run = runOn(new RoundRobinWorker(List.of(a, b)), "a:1,b:2", TRACE, tmp.resolve("out"),
+                "--variants-per-call", "3");
 
         assertEquals(0, run.status(), run.transcript());
         assertTrue(a.logitsCalls.get() > 0 && b.logitsCalls.get() > 0, "both workers answered passes");
@@ -156,7 +159,10 @@ class SuppressionMatrixCommandTest {
         FakeModelWorker a = new FakeModelWorker(LAYERS, HEADS);
         FakeModelWorker b = new FakeModelWorker(LAYERS, HEADS);
         b.dieAtLogitsCall = 5;
-        CliRun run = runOn(new RoundRobinWorker(List.of(a, b)), "a:1,b:2", TRACE, tmp.resolve("out"));
+        // One call per worker in flight: this fake round-robin never drops the dead worker from rotation (gRPC's
+        // balancer does), so more calls in flight could send every retry of a pass to it.
+        CliRun run = runOn(new RoundRobinWorker(List.of(a, b)), "a:1,b:2", TRACE, tmp.resolve("out"),
+                "--variants-per-call", "1", "--parallel", "2");
 
         assertEquals(0, run.status(), run.transcript());
         assertEquals(Files.readString(traceOut(uninterrupted()).resolve("suppression_matrix.csv")),
@@ -192,20 +198,31 @@ class SuppressionMatrixCommandTest {
         LogitsQuery baselineQuery = queries.stream().filter(q -> q.variants().get(0).isBaseline()).findFirst()
                 .orElseThrow();
         Nucleus baseline = FakeModelWorker.answer(baselineQuery).variant(0).nucleus().orElseThrow();
-        List<LogitsQuery> suppressed = queries.stream().filter(q -> !q.variants().get(0).isBaseline())
-                .sorted(Comparator.comparingInt(q -> q.variants().get(0).ranges().get(0).start())).toList();
-        int n = suppressed.size();
+        // Every suppressed variant of every call, with the nucleus the fake answered for it, by sentence start.
+        record Pass(Suppression suppression, Nucleus nucleus) {
+        }
+        List<Pass> passes = new ArrayList<>();
+        for (LogitsQuery q : queries) {
+            if (q.variants().get(0).isBaseline()) {
+                continue;
+            }
+            var answer = FakeModelWorker.answer(q);
+            for (int v = 0; v < q.variants().size(); v++) {
+                passes.add(new Pass(q.variants().get(v), answer.variant(v).nucleus().orElseThrow()));
+            }
+        }
+        passes.sort(Comparator.comparingInt(p -> p.suppression().ranges().get(0).start()));
+        int n = passes.size();
         int[] start = new int[n];
         int[] end = new int[n];
         for (int j = 0; j < n; j++) {
-            Suppression s = suppressed.get(j).variants().get(0);
-            start[j] = s.ranges().get(0).start();
-            end[j] = s.ranges().get(0).end();
+            start[j] = passes.get(j).suppression().ranges().get(0).start();
+            end[j] = passes.get(j).suppression().ranges().get(0).end();
         }
         int tokens = ((ModelInput.Tokens) baselineQuery.input()).length();
         SuppressionMatrix m = new SuppressionMatrix(baseline, start, end, tokens, SuppressionOptions.REFERENCE);
         for (int j = 0; j < n; j++) {
-            m.addColumn(j, FakeModelWorker.answer(suppressed.get(j)).variant(0).nucleus().orElseThrow());
+            m.addColumn(j, passes.get(j).nucleus());
         }
         return m.matrix();
     }
