@@ -124,3 +124,15 @@ def test_grouped_top_k_equals_torch_top_k(shape, k):
     assert torch.equal(values, expected.values)
     assert torch.equal(torch.gather(logits, 1, ids), values)
     assert all(len(set(row.tolist())) == k for row in ids)
+
+
+def test_a_variant_does_not_depend_on_the_variants_sharing_its_call(qwen, trace_text):
+    """Grouping must not change results: the sparse KL turns rounding differences into large values."""
+    tokens = qwen.tokenizer(trace_text)["input_ids"][:400]
+    spec = Nucleus(0.9999, 100, 0.6, round_to_float16=True)
+    together, alone = Collect(), Collect()
+    LogitsRunner(qwen, tokens, spec, [], together, None).run(VARIANTS[1:3], full_recompute=False, batch_size=1)
+    LogitsRunner(qwen, tokens, spec, [], alone, None).run(VARIANTS[2:3], full_recompute=False, batch_size=1)
+    assert alone.rows and all(
+        np.array_equal(ids, together.rows[(1, p)][0]) and np.array_equal(logits, together.rows[(1, p)][1])
+        for (_, p), (ids, logits, _) in alone.rows.items())

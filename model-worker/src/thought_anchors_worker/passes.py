@@ -245,15 +245,13 @@ class LogitsRunner:
         firsts = [self._first_affected(v) for v in variants]
         baseline = [i for i, v in enumerate(variants) if not any(e > s for s, e in v.ranges)]
         suppressed = [i for i in range(len(variants)) if i not in baseline]
-        # One unsuppressed pass provides the KV cache of every prefix (and the baseline itself).
-        prefix_len = self.num_tokens if baseline else max((firsts[i] for i in suppressed), default=0)
-        if prefix_len == 0:
-            cache, prefix_hidden = None, None
-        else:
-            self._check_cancel()
-            out = run_with_plan(ForwardPlan(cancel=self.cancel), lambda: self.decoder(
-                input_ids=self.ids[:, :prefix_len], use_cache=True))
-            cache, prefix_hidden = out.past_key_values, out.last_hidden_state[0]
+        # One unsuppressed pass over the whole input provides the KV cache of every prefix (and the baseline).
+        # Always the whole input, never just the longest prefix needed: kernels round differently at other
+        # lengths, and the reference sparse KL turns such differences into large values (spec §11.3), so a
+        # variant's result must not depend on which other variants share its call.
+        self._check_cancel()
+        out = run_with_plan(ForwardPlan(cancel=self.cancel), lambda: self.decoder(input_ids=self.ids, use_cache=True))
+        cache, prefix_hidden = out.past_key_values, out.last_hidden_state[0]
         for index in baseline:
             self._ship(index, prefix_hidden, 0, baseline_hidden=None)
         for batch in _batches(suppressed, batch_size):
