@@ -25,7 +25,7 @@ import torch
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_worker.models import load_model
-from thought_anchors_worker.requests import Limits
+from thought_anchors_worker.validation import Limits
 from thought_anchors_worker.server import build_server
 
 REPO = Path(__file__).resolve().parents[1]

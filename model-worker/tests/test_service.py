@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_worker.passes import PooledSink, run_attention
-from thought_anchors_worker.requests import Limits
+from thought_anchors_worker.validation import Limits
 from thought_anchors_worker.server import SERVICE_NAME, build_server
 
 CHUNK = 1 << 20  # small chunks so every stream is split across several messages

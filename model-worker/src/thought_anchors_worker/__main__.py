@@ -11,7 +11,7 @@ import threading
 from grpc_health.v1 import health_pb2
 
 from .models import ModelLoadError, load_model, synthetic_names
-from .requests import Limits
+from .validation import Limits
 
 
 def main(argv=None) -> int:

@@ -11,7 +11,7 @@ from grpc_reflection.v1alpha import reflection
 from thought_anchors.worker.v1 import worker_pb2, worker_pb2_grpc
 
 from .models import LoadedModel
-from .requests import Limits
+from .validation import Limits
 from .service import ModelWorkerService
 
 SERVICE_NAME = worker_pb2.DESCRIPTOR.services_by_name["ModelWorker"].full_name

@@ -21,7 +21,7 @@ import torch
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 
-from . import __version__, arrow_codec, attention, requests
+from . import __version__, arrow_codec, attention, validation
 from .attention import Cancelled
 from .models import SYNTHETIC_NOTE, LoadedModel
 from .passes import LogitsRunner, PooledSink, RawSink, run_attention
@@ -68,7 +68,7 @@ class Admission:
 
 
 class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
-    def __init__(self, lm: LoadedModel, limits: requests.Limits, max_waiting: int = 8):
+    def __init__(self, lm: LoadedModel, limits: validation.Limits, max_waiting: int = 8):
         self.lm = lm
         self.limits = limits
         self.admission = Admission(max_waiting)
@@ -95,8 +95,8 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         text = request.text
         if not text:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "text is empty")
-        to_cp = requests.utf16_to_codepoint(text)
-        to_u16 = requests.codepoint_to_utf16(text)
+        to_cp = validation.utf16_to_codepoint(text)
+        to_u16 = validation.codepoint_to_utf16(text)
         limit = to_u16(len(text))
         bad = [o for o in request.prefix_char_offsets if not 0 <= o <= limit]
         if bad:
@@ -119,7 +119,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
     # ------------------------------------------------------------------ streaming verbs
 
     def Attention(self, request, context):
-        args = self._parse(requests.attention, request, context)
+        args = self._parse(validation.attention, request, context)
         raw = args.mode == pb.AttentionRequest.RAW
         n = len(args.ids)
         rows = n if raw else len(args.pool_ranges)
@@ -141,7 +141,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         return self._stream(context, work)
 
     def Logits(self, request, context):
-        args = self._parse(requests.logits, request, context)
+        args = self._parse(validation.logits, request, context)
         n = len(args.ids)
         total = len(args.variants)
 
@@ -177,7 +177,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
     def _parse(self, parser, request, context):
         try:
             return parser(self.lm, request, self.limits)
-        except requests.InvalidRequest as err:
+        except validation.InvalidRequest as err:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(err))
 
     def _stream(self, context, work) -> Iterator[pb.TensorChunk]:
@@ -243,7 +243,7 @@ def _put_final(items: queue.Queue, item, cancel: threading.Event) -> None:
 
 
 def _abort_for(context, error: BaseException):
-    if isinstance(error, requests.InvalidRequest):
+    if isinstance(error, validation.InvalidRequest):
         context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(error))
     if isinstance(error, torch.OutOfMemoryError):
         context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
