@@ -6,7 +6,6 @@ import io.thoughtanchors.analysis.ReceiverHeadAnalysis;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.data.TraceReader;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,13 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code ta receivers}: receiver heads by kurtosis of vertical attention scores, over a folder of traces. */
@@ -71,17 +68,6 @@ final class ReceiversCommand implements Callable<Integer> {
 
     static final String POOLED_ATTENTION = "attention.pooled";
 
-    /** --worker or --local: at most one; neither is fine when the cache holds every trace. */
-    static final class WorkerSource {
-        @Option(names = "--worker", split = ",", paramLabel = "HOST:PORT",
-                description = "Model worker address(es); several serving the same model share the traces.")
-        List<String> addresses;
-
-        @Option(names = "--local", description = "Start the embedded Python worker as a child process"
-                + " (python from $TA_WORKER_PYTHON, else .venv/bin/python of the repository above the working folder).")
-        boolean local;
-    }
-
     @Mixin
     CommonOptions common;
 
@@ -92,16 +78,9 @@ final class ReceiversCommand implements Callable<Integer> {
             description = "Trace folder: a problem_<id> folder, a solution-type folder, a model folder or a root of them.")
     Path data;
 
-    @ArgGroup(exclusive = true)
-    WorkerSource source;
-
-    @Option(names = "--local-model", paramLabel = "MODEL", defaultValue = "tiny-qwen2",
-            description = "Model of the --local worker (default: ${DEFAULT-VALUE}; tiny-llama is the other tiny one).")
-    String localModel;
-
-    @Option(names = "--local-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "How long the --local worker may take to start serving (default: ${DEFAULT-VALUE}).")
-    long localTimeoutSeconds;
+    /** --worker or --local; neither is fine when the cache holds every trace. */
+    @Mixin
+    WorkerOptions worker;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output folder (must not exist or be empty, unless --force).")
@@ -118,10 +97,6 @@ final class ReceiversCommand implements Callable<Integer> {
 
     @Mixin
     AnalysisOverrides overrides;
-
-    @Option(names = "--expect-model", paramLabel = "MODEL_ID",
-            description = "Fail (status 4) unless the worker serves this model id; picks the model of a cache-only run.")
-    String expectModel;
 
     @Option(names = "--threads", paramLabel = "N", description = "Traces analysed at once (default: cores, at most 4).")
     Integer threads;
@@ -144,7 +119,7 @@ final class ReceiversCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         AnalysisOptions options = overrides.apply(profile.options());
         int parallelism = parallelism();
-        validateWorkerOptions();
+        worker.validate(false);
         OutputFolder output = OutputFolder.check(out, force);
         List<TracePlan> plans = readPlans(options);
         long t1 = System.nanoTime();
@@ -153,8 +128,8 @@ final class ReceiversCommand implements Callable<Integer> {
         AttentionCache cache = new AttentionCache(cacheRoot(output), warning -> warn(warnings, warning));
         CacheFiller.Filled filled;
         Map<String, Object> workerJson;
-        try (WorkerLink link = openLink(output)) {
-            filled = new CacheFiller(cache, options, link, modelFilter(), !noProgress).fill(plans);
+        try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), List.of(POOLED_ATTENTION))) {
+            filled = new CacheFiller(cache, options, link, worker.modelFilter(), !noProgress).fill(plans);
             workerJson = workerJson(link, output);
         }
         long t2 = System.nanoTime();
@@ -190,16 +165,6 @@ final class ReceiversCommand implements Callable<Integer> {
         return threads;
     }
 
-    private void validateWorkerOptions() {
-        boolean local = source != null && source.local;
-        if (!local && spec.commandLine().getParseResult().hasMatchedOption("--local-model")) {
-            throw CliFailure.usage("--local-model needs --local");
-        }
-        if (local && expectModel != null && !expectModel.equals(localModel)) {
-            throw CliFailure.usage("--expect-model " + expectModel + " contradicts --local-model " + localModel);
-        }
-    }
-
     private List<TracePlan> readPlans(AnalysisOptions options) {
         List<Trace> traces = TraceReader.readTree(data);
         return traces.stream().map(t -> TracePlan.of(t, options)).toList();
@@ -211,25 +176,6 @@ final class ReceiversCommand implements Callable<Integer> {
         }
         Path parent = output.dir().getParent();
         return (parent != null ? parent : output.dir()).resolve(".ta-cache");
-    }
-
-    /** null when neither --worker nor --local was given. */
-    private WorkerLink openLink(OutputFolder output) {
-        Optional<String> expected = Optional.ofNullable(expectModel);
-        if (source == null) {
-            return null;
-        }
-        if (source.local) {
-            LocalWorkerProcess.Launch launch = LocalWorkerProcess.launch(localModel, output.resolve("worker.log"),
-                    Duration.ofSeconds(localTimeoutSeconds));
-            return WorkerLink.local(workers, launch, expected, List.of(POOLED_ATTENTION));
-        }
-        return WorkerLink.remote(workers, source.addresses, expected, List.of(POOLED_ATTENTION));
-    }
-
-    /** The model a cache-only resolution must be for: the one --local would start, or --expect-model. */
-    private Optional<String> modelFilter() {
-        return source != null && source.local ? Optional.of(localModel) : Optional.ofNullable(expectModel);
     }
 
     private ReceiverHeadResult analyse(List<TracePlan> plans, CacheFiller.Filled filled, AnalysisOptions options,
@@ -253,7 +199,7 @@ final class ReceiversCommand implements Callable<Integer> {
         json.put("mode", link == null ? "none" : link.isLocal() ? "local" : "remote");
         json.put("contacted", link != null && link.isOpen());
         if (link != null && link.isLocal()) {
-            json.put("local_model", localModel);
+            json.put("local_model", worker.localModel);
             if (link.isOpen()) {
                 json.put("log", output.resolve("worker.log").toString());
             }

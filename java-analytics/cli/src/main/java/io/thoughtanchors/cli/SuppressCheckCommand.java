@@ -16,7 +16,6 @@ import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.Suppression;
 import io.thoughtanchors.worker.TokenRange;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +26,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -80,19 +78,8 @@ final class SuppressCheckCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     HeadsFrom headsFrom;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    ReceiversCommand.WorkerSource source;
-
-    @Option(names = "--local-model", paramLabel = "MODEL", defaultValue = "tiny-qwen2",
-            description = "Model of the --local worker (default: ${DEFAULT-VALUE}).")
-    String localModel;
-
-    @Option(names = "--local-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "How long the --local worker may take to start serving (default: ${DEFAULT-VALUE}).")
-    long localTimeoutSeconds;
-
-    @Option(names = "--expect-model", paramLabel = "MODEL_ID", description = "Fail (status 4) unless the worker serves this model id.")
-    String expectModel;
+    @Mixin
+    WorkerOptions worker;
 
     @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "RECOMMENDED",
             description = "Option set of the receiver-head analysis: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -155,8 +142,8 @@ final class SuppressCheckCommand implements Callable<Integer> {
         AttentionCache cache = new AttentionCache(cacheRoot(output), w -> warn(warnings, w));
         Outcome outcome;
         try (WorkerLink link = openLink(output)) {
-            CacheFiller.Filled filled = new CacheFiller(cache, options, link, Optional.of(localModel)
-                    .filter(m -> source.local).or(() -> Optional.ofNullable(expectModel)), !noProgress).fill(plans);
+            CacheFiller.Filled filled = new CacheFiller(cache, options, link, worker.modelFilter(), !noProgress)
+                    .fill(plans);
             int index = plans.stream().map(TracePlan::id).toList().indexOf(target.id());
             ReceiverHeadResult heads = receiverHeads(plans, filled, options, cache);
             outcome = check(link, target, heads, index, filled.entries().get(index).ranges());
@@ -182,9 +169,7 @@ final class SuppressCheckCommand implements Callable<Integer> {
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw CliFailure.usage("--temperature must be finite and > 0, got " + temperature);
         }
-        if (!source.local && spec.commandLine().getParseResult().hasMatchedOption("--local-model")) {
-            throw CliFailure.usage("--local-model needs --local");
-        }
+        worker.validate(true);
     }
 
     /** --data's traces (all of them, for --heads-from DATA), or the one --trace folder. */
@@ -216,18 +201,16 @@ final class SuppressCheckCommand implements Callable<Integer> {
     }
 
     private WorkerLink openLink(Optional<OutputFolder> output) {
-        Optional<String> expected = Optional.ofNullable(expectModel);
-        if (!source.local) {
-            return WorkerLink.remote(workers, source.addresses, expected, CAPABILITIES);
-        }
-        Path log;
+        return worker.link(workers, worker.local() ? localLog(output) : null, CAPABILITIES);
+    }
+
+    /** The --local worker's log: in the output folder, or a temporary file when there is none. */
+    private static Path localLog(Optional<OutputFolder> output) {
         try {
-            log = output.isPresent() ? output.get().resolve("worker.log") : Files.createTempFile("ta-worker", ".log");
+            return output.isPresent() ? output.get().resolve("worker.log") : Files.createTempFile("ta-worker", ".log");
         } catch (IOException e) {
             throw CliFailure.output("cannot create a log file for the local worker: " + e, e);
         }
-        return WorkerLink.local(workers, LocalWorkerProcess.launch(localModel, log,
-                Duration.ofSeconds(localTimeoutSeconds)), expected, CAPABILITIES);
     }
 
     private ReceiverHeadResult receiverHeads(List<TracePlan> plans, CacheFiller.Filled filled,

@@ -15,7 +15,6 @@ import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.NucleusSpec;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +22,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,19 +79,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
             description = "Trace folder: a problem_<id> folder, a solution-type folder, a model folder or a root of them.")
     Path data;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    ReceiversCommand.WorkerSource source;
-
-    @Option(names = "--local-model", paramLabel = "MODEL", defaultValue = "tiny-qwen2",
-            description = "Model of the --local worker (default: ${DEFAULT-VALUE}).")
-    String localModel;
-
-    @Option(names = "--local-timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "How long the --local worker may take to start serving (default: ${DEFAULT-VALUE}).")
-    long localTimeoutSeconds;
-
-    @Option(names = "--expect-model", paramLabel = "MODEL_ID", description = "Fail (status 4) unless the worker serves this model id.")
-    String expectModel;
+    @Mixin
+    WorkerOptions worker;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output folder (must not exist or be empty, unless --force).")
@@ -224,7 +211,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         List<TraceSuppression.Result> results = new ArrayList<>();
         ModelInfo model;
         Map<String, Object> workerJson;
-        try (WorkerLink link = openLink(output);
+        try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), CAPABILITIES);
              PassExecutor executor = new PassExecutor(link.worker(), inFlight);
              PassProgress progress = PassProgress.start(!noProgress,
                      plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {
@@ -287,10 +274,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     }
 
     private int inFlight() {
-        if (!source.local && spec.commandLine().getParseResult().hasMatchedOption("--local-model")) {
-            throw CliFailure.usage("--local-model needs --local");
-        }
-        int n = parallel != null ? parallel : 2 * (source.local ? 1 : source.addresses.size());
+        worker.validate(true);
+        int n = parallel != null ? parallel : 2 * worker.workerCount();
         if (n < 1) {
             throw CliFailure.usage("--parallel must be at least 1, got " + n);
         }
@@ -303,16 +288,6 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         }
         Path parent = output.dir().getParent();
         return (parent != null ? parent : output.dir()).resolve(".ta-cache");
-    }
-
-    private WorkerLink openLink(OutputFolder output) {
-        Optional<String> expected = Optional.ofNullable(expectModel);
-        if (source.local) {
-            LocalWorkerProcess.Launch launch = LocalWorkerProcess.launch(localModel, output.resolve("worker.log"),
-                    Duration.ofSeconds(localTimeoutSeconds));
-            return WorkerLink.local(workers, launch, expected, CAPABILITIES);
-        }
-        return WorkerLink.remote(workers, source.addresses, expected, CAPABILITIES);
     }
 
     private TraceMatrices matrices(TraceSuppression.Result r, SuppressionOptions klOptions) {
@@ -363,7 +338,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("mode", link.isLocal() ? "local" : "remote");
         if (link.isLocal()) {
-            json.put("local_model", localModel);
+            json.put("local_model", worker.localModel);
             json.put("log", output.resolve("worker.log").toString());
         } else {
             json.put("addresses", link.addresses());
