@@ -112,8 +112,15 @@ class ReceiverHeadAnalysisTest {
         assertEquals(LayerZero.EXCLUDE, opts.layerZero());
     }
 
+    /** The 14B shape (20 traces × 48 × 40 heads, n = 150); its speed is measured by bench.AnalysisBench. */
     @Test
-    void twentyTracesOf1920HeadsRunUnderTwoSecondsOnTwoThreads() {
+    void twentyTracesOf1920HeadsFindThePlantedReceiverHead() {
+        ReceiverHeadResult res = new ReceiverHeadAnalysis(Profile.REF_HEAD.options(), 2).run(fourteenBShape());
+        assertEquals(new Head(36, 6), res.ranking().topHeads().get(0));
+        assertEquals(20, res.ranking().topHeads().size());
+    }
+
+    static List<ReceiverHeadAnalysis.TraceInput> fourteenBShape() {
         int n = 150;
         int layers = 48;
         int heads = 40;
@@ -130,13 +137,6 @@ class ReceiverHeadAnalysisTest {
             PooledAttention att = new PooledAttention(layers, heads, a.layout(), labels.clone(), (r % 2 == 0 ? a : b).data());
             in.add(new ReceiverHeadAnalysis.TraceInput(t, () -> att));
         }
-        ReceiverHeadAnalysis analysis = new ReceiverHeadAnalysis(Profile.REF_HEAD.options(), 2);
-        analysis.run(in); // warm-up (JIT)
-        long t0 = System.nanoTime();
-        ReceiverHeadResult res = analysis.run(in);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        assertEquals(new Head(36, 6), res.ranking().topHeads().get(0));
-        assertEquals(20, res.ranking().topHeads().size());
-        assertTrue(seconds < 2.0, "analysis took " + seconds + " s");
+        return in;
     }
 }

@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Assembly time of a trace-sized matrix from synthetic nuclei: n = 60 sentences, N = 2,300 positions, 1–100 kept
  * tokens per position (uniform, mean ≈ 50), a 152,064-token vocabulary, variants shipped from their sentence start
  * (prefix reuse) with half of their positions unchanged and the rest perturbed (jittered logits, ~10% of ids
- * swapped). The bound asserted is deliberately loose (shared CI machines); the measured time is printed.
+ * swapped). Assembly is repeatable and prefix-reuse cells sit at the floor; bench.SuppressionMatrixBench times it.
  */
-class SuppressionMatrixTimingTest {
+class SuppressionMatrixLargeTest {
     static final int VOCAB = 152_064;
 
     record Synthetic(Nucleus baseline, Nucleus[] variants, int[] start, int[] end, int numTokens) {
@@ -94,32 +94,21 @@ class SuppressionMatrixTimingTest {
     }
 
     @Test
-    void sixtyBySixtyAssemblesQuickly() {
-        time(synthetic(1, 60, 2300, 62, 1, 100), "k in 1..100");
+    void sixtyBySixtyAssemblesRepeatably() {
+        check(synthetic(1, 60, 2300, 62, 1, 100));
     }
 
     @Test
-    void worstCaseEveryNucleusFull() {
-        time(synthetic(2, 60, 2300, 62, 100, 100), "k = 100");
+    void everyNucleusFull() {
+        check(synthetic(2, 60, 2300, 62, 100, 100));
     }
 
-    static void time(Synthetic s, String label) {
+    static void check(Synthetic s) {
         for (SuppressionOptions o : new SuppressionOptions[]{SuppressionOptions.REFERENCE,
                 SuppressionOptions.REFERENCE.withKlMode(KlMode.SPARSE_WITH_TAIL)}) {
-            long cold = System.nanoTime();
             double[][] first = assemble(s, o);
-            cold = System.nanoTime() - cold;
-            long best = Long.MAX_VALUE;
-            for (int rep = 0; rep < 5; rep++) {
-                long t0 = System.nanoTime();
-                double[][] again = assemble(s, o);
-                best = Math.min(best, System.nanoTime() - t0);
-                assertEquals(first[59][30], again[59][30], 0.0);
-            }
-            System.out.printf("suppression matrix 60x60, N=2300, %s, %s: first %.0f ms, best of 5 %.0f ms%n",
-                    label, o.klMode(), cold / 1e6, best / 1e6);
-            assertTrue(best < 3_000_000_000L, "assembly took " + best / 1e6 + " ms");
-            // sanity: receiving rows before the suppressed sentence see only unchanged positions
+            assertEquals(first[59][30], assemble(s, o)[59][30], 0.0);
+            // receiving rows before the suppressed sentence see only unchanged positions
             assertEquals(SparseKl.LOG_OF_ZERO_KL, first[10][20], 1e-12); // mean of 37 equal values
             assertTrue(first[20][10] > SparseKl.LOG_OF_ZERO_KL);
         }
