@@ -7,10 +7,7 @@ import io.thoughtanchors.analysis.attention.LayerZero;
 import io.thoughtanchors.analysis.attention.NanHeadPolicy;
 import io.thoughtanchors.analysis.attention.PoolingConvention;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
-import io.thoughtanchors.analysis.text.BoundaryMode;
-import io.thoughtanchors.analysis.text.SentenceMatch;
-import io.thoughtanchors.analysis.text.SentenceSource;
-import io.thoughtanchors.analysis.text.Truncation;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Single options on top of a profile; an option left out keeps the profile's value. */
@@ -30,17 +27,9 @@ final class AnalysisOverrides {
     @Option(names = "--drop-ends", paramLabel = "N", description = "Kurtosis scores blanked at both ends.")
     Integer dropEnds;
 
-    @Option(names = "--sentence-source", paramLabel = "SOURCE", description = "${COMPLETION-CANDIDATES}.")
-    SentenceSource sentenceSource;
-
-    @Option(names = "--sentence-match", paramLabel = "MATCH", description = "${COMPLETION-CANDIDATES}.")
-    SentenceMatch sentenceMatch;
-
-    @Option(names = "--boundary-mode", paramLabel = "MODE", description = "${COMPLETION-CANDIDATES}.")
-    BoundaryMode boundaryMode;
-
-    @Option(names = "--truncation", paramLabel = "MODE", description = "${COMPLETION-CANDIDATES}.")
-    Truncation truncation;
+    /** Sentences and token boundaries, the part suppression-matrix shares. */
+    @Mixin
+    TextOverrides text;
 
     @Option(names = "--pooling", paramLabel = "CONVENTION", description = "${COMPLETION-CANDIDATES}.")
     PoolingConvention pooling;
@@ -74,10 +63,7 @@ final class AnalysisOverrides {
         if (dropEnds != null) {
             o = o.withKurtosisScores(o.kurtosisScores().withDropEnds(atLeast(0, "--drop-ends", dropEnds)));
         }
-        o = sentenceSource == null ? o : o.withSentenceSource(sentenceSource);
-        o = sentenceMatch == null ? o : o.withSentenceMatch(sentenceMatch);
-        o = boundaryMode == null ? o : o.withBoundaryMode(boundaryMode);
-        o = truncation == null ? o : o.withTruncation(truncation);
+        o = text.apply(o);
         o = pooling == null ? o : o.withPooling(pooling);
         o = layerZero == null ? o : o.withLayerZero(layerZero);
         o = nanHeads == null ? o : o.withNanHeadPolicy(nanHeads);

@@ -14,6 +14,20 @@ import java.util.stream.Stream;
 /** The folder of {@link CacheFile}s, one per (model, dtype, mode, text); see {@link CacheKey} for the layout. */
 final class AttentionCache {
 
+    /**
+     * The cache root every command uses: --cache if given, else .ta-cache beside the output folder (so deleting or
+     * overwriting results keeps the cache), else in the working folder when a command writes no output folder.
+     */
+    static Path root(Path option, Path outputDir) {
+        if (option != null) {
+            return option.toAbsolutePath().normalize();
+        }
+        if (outputDir == null || outputDir.getParent() == null) {
+            return (outputDir == null ? Path.of("").toAbsolutePath() : outputDir).resolve(".ta-cache");
+        }
+        return outputDir.getParent().resolve(".ta-cache");
+    }
+
     private final Path root;
     private final Consumer<String> warnings;
 

@@ -125,7 +125,7 @@ final class ReceiversCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         output.create();
         List<String> warnings = new ArrayList<>();
-        AttentionCache cache = new AttentionCache(cacheRoot(output), warning -> warn(warnings, warning));
+        AttentionCache cache = new AttentionCache(AttentionCache.root(cacheDir, output.dir()), warning -> warn(warnings, warning));
         CacheFiller.Filled filled;
         Map<String, Object> workerJson;
         try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), List.of(POOLED_ATTENTION))) {
@@ -168,14 +168,6 @@ final class ReceiversCommand implements Callable<Integer> {
     private List<TracePlan> readPlans(AnalysisOptions options) {
         List<Trace> traces = TraceReader.readTree(data);
         return traces.stream().map(t -> TracePlan.of(t, options)).toList();
-    }
-
-    private Path cacheRoot(OutputFolder output) {
-        if (cacheDir != null) {
-            return cacheDir;
-        }
-        Path parent = output.dir().getParent();
-        return (parent != null ? parent : output.dir()).resolve(".ta-cache");
     }
 
     private ReceiverHeadResult analyse(List<TracePlan> plans, CacheFiller.Filled filled, AnalysisOptions options,

@@ -18,21 +18,8 @@ record RunReport(Instant started, Path data, Path output, Path cache, Map<String
 
     Map<String, Object> toJson() {
         ModelInfo model = filled.model();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "receivers");
-        json.put("ta_version", VersionProvider.version());
-        json.put("started", started.toString());
-        json.put("data", data.toString());
-        json.put("output", output.toString());
-        json.put("cache", cache.toString());
-        json.put("worker", worker);
+        Map<String, Object> json = RunHeader.of("receivers", started, data, output, cache, worker, model);
         json.put("model_source", filled.modelFromWorker() ? "worker" : "cache (no worker contacted)");
-        json.put("model", model);
-        json.put("model_id", model.modelId());
-        json.put("dtype", model.dtype());
-        json.put("synthetic_weights", model.syntheticWeights());
-        json.put("worker_version", model.workerVersion());
-        json.put("contract_version", model.contractVersion());
         json.put("profile", profile.name());
         json.put("options", options.describe().lines().toList());
         json.put("traces", traces());

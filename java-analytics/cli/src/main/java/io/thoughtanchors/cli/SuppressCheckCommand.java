@@ -139,7 +139,7 @@ final class SuppressCheckCommand implements Callable<Integer> {
                 .map(t -> TracePlan.of(t, options)).toList();
         output.ifPresent(OutputFolder::create);
         List<String> warnings = new ArrayList<>();
-        AttentionCache cache = new AttentionCache(cacheRoot(output), w -> warn(warnings, w));
+        AttentionCache cache = new AttentionCache(AttentionCache.root(cacheDir, output.map(OutputFolder::dir).orElse(null)), w -> warn(warnings, w));
         Outcome outcome;
         try (WorkerLink link = openLink(output)) {
             CacheFiller.Filled filled = new CacheFiller(cache, options, link, worker.modelFilter(), !noProgress)
@@ -190,14 +190,6 @@ final class SuppressCheckCommand implements Callable<Integer> {
                     + (matches.isEmpty() ? "" : ": " + matches.stream().map(Trace::id).toList()));
         }
         return matches.get(0);
-    }
-
-    private Path cacheRoot(Optional<OutputFolder> output) {
-        if (cacheDir != null) {
-            return cacheDir;
-        }
-        Path parent = output.map(o -> o.dir().getParent()).orElse(Path.of("").toAbsolutePath());
-        return parent.resolve(".ta-cache");
     }
 
     private WorkerLink openLink(Optional<OutputFolder> output) {

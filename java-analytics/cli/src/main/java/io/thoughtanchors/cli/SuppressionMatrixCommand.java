@@ -207,7 +207,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         output.create();
         List<String> warnings = new ArrayList<>();
-        Path cacheRoot = cacheRoot(output);
+        Path cacheRoot = AttentionCache.root(cacheDir, output.dir());
         List<TraceSuppression.Result> results = new ArrayList<>();
         ModelInfo model;
         Map<String, Object> workerJson;
@@ -280,14 +280,6 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
             throw CliFailure.usage("--parallel must be at least 1, got " + n);
         }
         return n;
-    }
-
-    private Path cacheRoot(OutputFolder output) {
-        if (cacheDir != null) {
-            return cacheDir.toAbsolutePath().normalize();
-        }
-        Path parent = output.dir().getParent();
-        return (parent != null ? parent : output.dir()).resolve(".ta-cache");
     }
 
     private TraceMatrices matrices(TraceSuppression.Result r, SuppressionOptions klOptions) {

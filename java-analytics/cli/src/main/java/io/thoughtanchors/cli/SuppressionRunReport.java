@@ -23,18 +23,7 @@ record SuppressionRunReport(Instant started, Path data, Path output, Path cache,
                             List<String> warnings) {
 
     Map<String, Object> toJson() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("command", "suppression-matrix");
-        json.put("ta_version", VersionProvider.version());
-        json.put("started", started.toString());
-        json.put("data", data.toString());
-        json.put("output", output.toString());
-        json.put("cache", cache.toString());
-        json.put("worker", worker);
-        json.put("model", model);
-        json.put("model_id", model.modelId());
-        json.put("dtype", model.dtype());
-        json.put("synthetic_weights", model.syntheticWeights());
+        Map<String, Object> json = RunHeader.of("suppression-matrix", started, data, output, cache, worker, model);
         json.put("profile", profile.name());
         json.put("options", options.describe().lines().toList());
         json.put("suppression", suppressionJson());
