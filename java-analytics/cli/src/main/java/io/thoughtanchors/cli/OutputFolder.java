@@ -1,6 +1,7 @@
 package io.thoughtanchors.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -51,10 +52,15 @@ final class OutputFolder {
 
     /** @param fileName a file name or a relative path (its folders are created) */
     void write(String fileName, String content) {
+        write(fileName, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @param fileName a file name or a relative path (its folders are created) */
+    void write(String fileName, byte[] content) {
         Path file = dir.resolve(fileName);
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, content);
+            Files.write(file, content);
         } catch (IOException e) {
             throw CliFailure.output("cannot write " + file + ": " + e, e);
         }

@@ -1,11 +1,5 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.analysis.AnalysisOptions;
-import io.thoughtanchors.analysis.Profile;
-import io.thoughtanchors.analysis.ReceiverHeadAnalysis;
-import io.thoughtanchors.analysis.ReceiverHeadResult;
-import io.thoughtanchors.data.Trace;
-import io.thoughtanchors.data.TraceReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,11 +7,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ta receivers}: receiver heads by kurtosis of vertical attention scores, over a folder of traces. */
@@ -66,17 +55,14 @@ import java.util.concurrent.Callable;
             "  recomputed with a warning."})
 final class ReceiversCommand implements Callable<Integer> {
 
-    static final String POOLED_ATTENTION = "attention.pooled";
-
     @Mixin
     CommonOptions common;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Trace folder: a problem_<id> folder, a solution-type folder, a model folder or a root of them.")
-    Path data;
+    @Mixin
+    ReceiversOptions receivers;
 
     /** --worker or --local; neither is fine when the cache holds every trace. */
     @Mixin
@@ -85,21 +71,6 @@ final class ReceiversCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output folder (must not exist or be empty, unless --force).")
     Path out;
-
-    @Option(names = "--cache", paramLabel = "DIR",
-            description = "Attention cache (default: .ta-cache beside the output folder, i.e. <out>/../.ta-cache).")
-    Path cacheDir;
-
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "RECOMMENDED",
-            description = "Option set: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE});"
-                    + " the single options below override it.")
-    Profile profile;
-
-    @Mixin
-    AnalysisOverrides overrides;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Traces analysed at once (default: cores, at most 4).")
-    Integer threads;
 
     @Option(names = "--force", description = "Write into an existing output folder, overwriting its result files.")
     boolean force;
@@ -115,99 +86,14 @@ final class ReceiversCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Instant started = Instant.now();
-        long t0 = System.nanoTime();
-        AnalysisOptions options = overrides.apply(profile.options());
-        int parallelism = parallelism();
-        worker.validate(false);
         OutputFolder output = OutputFolder.check(out, force);
-        List<TracePlan> plans = readPlans(options);
-        long t1 = System.nanoTime();
-        output.create();
-        List<String> warnings = new ArrayList<>();
-        AttentionCache cache = new AttentionCache(AttentionCache.root(cacheDir, output.dir()), warning -> warn(warnings, warning));
-        CacheFiller.Filled filled;
-        Map<String, Object> workerJson;
-        try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), List.of(POOLED_ATTENTION))) {
-            filled = new CacheFiller(cache, options, link, worker.modelFilter(), !noProgress).fill(plans);
-            workerJson = workerJson(link, output);
-        }
-        long t2 = System.nanoTime();
-        ReceiverHeadResult result = analyse(plans, filled, options, cache, parallelism);
-        long t3 = System.nanoTime();
-        List<Trace> traces = plans.stream().map(TracePlan::trace).toList();
-        List<Table> tables = ResultTables.of(result, traces,
-                filled.entries().stream().map(CacheMetadata::ranges).toList());
-        tables.forEach(t -> output.write(t.fileName(), t.csv()));
-        output.write("results.json", Json.write(ResultTables.resultsJson(result, tables)));
-        warnings.addAll(result.warnings());
-        long t4 = System.nanoTime();
-        Map<String, Double> timings = new LinkedHashMap<>();
-        timings.put("read_traces", seconds(t0, t1));
-        timings.put("attention", seconds(t1, t2));
-        timings.put("analysis", seconds(t2, t3));
-        timings.put("write_results", seconds(t3, t4));
-        timings.put("total", seconds(t0, t4));
-        output.write("run.json", Json.write(new RunReport(started, data.toAbsolutePath().normalize(), output.dir(),
-                cache.root(), workerJson, filled, plans, profile, options, timings, warnings).toJson()));
-        RunSummary.print(spec.commandLine().getOut(), result, filled, profile.name(), seconds(t1, t2), output,
-                warnings.size());
+        new ReceiversRun("receivers", receivers, worker, workers, !noProgress, this::warn)
+                .run(output, spec.commandLine().getOut(), plans -> { });
         return ExitStatus.SUCCESS.code;
     }
 
-    private int parallelism() {
-        if (threads == null) {
-            return Math.min(4, Runtime.getRuntime().availableProcessors());
-        }
-        if (threads < 1) {
-            throw CliFailure.usage("--threads must be at least 1, got " + threads);
-        }
-        return threads;
-    }
-
-    private List<TracePlan> readPlans(AnalysisOptions options) {
-        List<Trace> traces = TraceReader.readTree(data);
-        return traces.stream().map(t -> TracePlan.of(t, options)).toList();
-    }
-
-    private ReceiverHeadResult analyse(List<TracePlan> plans, CacheFiller.Filled filled, AnalysisOptions options,
-                                       AttentionCache cache, int parallelism) {
-        List<ReceiverHeadAnalysis.TraceInput> inputs = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++) {
-            CacheMetadata entry = filled.entries().get(i);
-            // loaded lazily, one trace per analysis thread, so all traces never sit in memory at once
-            inputs.add(new ReceiverHeadAnalysis.TraceInput(plans.get(i).trace(), () -> options.pooling()
-                    .wrap(entry.layers(), entry.heads(), entry.ranges().labelIndex(), cache.load(entry))));
-        }
-        try {
-            return new ReceiverHeadAnalysis(options, parallelism).run(inputs);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw CliFailure.badInput("the analysis cannot use these traces: " + e.getMessage(), e);
-        }
-    }
-
-    private Map<String, Object> workerJson(WorkerLink link, OutputFolder output) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("mode", link == null ? "none" : link.isLocal() ? "local" : "remote");
-        json.put("contacted", link != null && link.isOpen());
-        if (link != null && link.isLocal()) {
-            json.put("local_model", worker.localModel);
-            if (link.isOpen()) {
-                json.put("log", output.resolve("worker.log").toString());
-            }
-        } else if (link != null) {
-            json.put("addresses", link.addresses());
-        }
-        return json;
-    }
-
-    private void warn(List<String> warnings, String message) {
-        warnings.add(message);
+    private void warn(String message) {
         spec.commandLine().getErr().println("ta: warning: " + message);
         spec.commandLine().getErr().flush();
-    }
-
-    private static double seconds(long fromNanos, long toNanos) {
-        return (toNanos - fromNanos) / 1e9;
     }
 }

@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /** run.json: what a receivers run used and did, enough to rerun it and to tell cached traces from computed ones. */
-record RunReport(Instant started, Path data, Path output, Path cache, Map<String, Object> worker,
+record RunReport(String command, Instant started, Path data, Path output, Path cache, Map<String, Object> worker,
                  CacheFiller.Filled filled, List<TracePlan> plans, Profile profile, AnalysisOptions options,
                  Map<String, Double> timingsSeconds, List<String> warnings) {
 
     Map<String, Object> toJson() {
         ModelInfo model = filled.model();
-        Map<String, Object> json = RunHeader.of("receivers", started, data, output, cache, worker, model);
+        Map<String, Object> json = RunHeader.of(command, started, data, output, cache, worker, model);
         json.put("model_source", filled.modelFromWorker() ? "worker" : "cache (no worker contacted)");
         json.put("profile", profile.name());
         json.put("options", options.describe().lines().toList());

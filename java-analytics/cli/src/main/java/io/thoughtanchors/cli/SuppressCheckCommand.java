@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
             "  worker.log            log of the --local worker (without --out: a temporary file)"})
 final class SuppressCheckCommand implements Callable<Integer> {
 
-    static final List<String> CAPABILITIES = List.of(ReceiversCommand.POOLED_ATTENTION, "logits.full",
+    static final List<String> CAPABILITIES = List.of(ReceiversRun.POOLED_ATTENTION, "logits.full",
             "suppression.per_head");
 
     /** Which traces rank the receiver heads. */
