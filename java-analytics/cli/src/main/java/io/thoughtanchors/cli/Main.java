@@ -41,6 +41,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new ReceiversCommand(workers))
                 .addSubcommand(new SuppressionMatrixCommand(workers))
                 .addSubcommand(new SuppressCheckCommand(workers))
+                .addSubcommand(new ReportCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)

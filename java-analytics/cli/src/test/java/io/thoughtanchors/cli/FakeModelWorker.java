@@ -73,7 +73,7 @@ final class FakeModelWorker implements ModelWorker {
         }
         return new ModelInfo(MODEL_ID, "FakeForCausalLM", layers, heads, heads,
                 IntStream.range(0, heads).boxed().toList(), 8, VOCAB, 0, "float32", "fake", List.of("cpu"), 1 << 20,
-                "fake-1", contractVersion, Set.of(ReceiversCommand.POOLED_ATTENTION, "logits.nucleus", "logits.full", "suppression.all_heads",
+                "fake-1", contractVersion, Set.of(ReceiversRun.POOLED_ATTENTION, "logits.nucleus", "logits.full", "suppression.all_heads",
                 "suppression.per_head"), true,
                 "Fake worker: deterministic pseudo-random attention.", 1 << 20);
     }

@@ -1,0 +1,99 @@
+package io.thoughtanchors.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The output folder of an earlier {@code ta suppression-matrix} run, read back: a trace's raw matrix E from
+ * {@code <trace id>/suppression_matrix.csv} and the model from {@code run.json}.
+ */
+final class SuppressionResults {
+
+    static final String MATRIX_FILE = "suppression_matrix.csv";
+
+    private final Path dir;
+
+    private SuppressionResults(Path dir) {
+        this.dir = dir;
+    }
+
+    /** @throws CliFailure (bad input) when {@code dir} is not a folder with a run.json */
+    static SuppressionResults open(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) {
+            throw CliFailure.badInput("--suppression " + abs + " is not a folder (give the --out folder of a"
+                    + " ta suppression-matrix run)", null);
+        }
+        if (!Files.isRegularFile(abs.resolve("run.json"))) {
+            throw CliFailure.badInput("--suppression " + abs + " has no run.json: it is not the output of"
+                    + " ta suppression-matrix", null);
+        }
+        return new SuppressionResults(abs);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** The model id the matrices were computed with. */
+    String modelId() {
+        try {
+            JsonNode run = Json.MAPPER.readTree(dir.resolve("run.json").toFile());
+            return run.path("model_id").asText("");
+        } catch (IOException e) {
+            throw CliFailure.badInput("cannot read " + dir.resolve("run.json") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The raw matrix of a trace, or empty when this run has none for it. */
+    Optional<double[][]> matrix(String traceId) {
+        Path file = file(traceId);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse(Files.readAllLines(file), file));
+        } catch (IOException e) {
+            throw CliFailure.badInput("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path file(String traceId) {
+        return dir.resolve(traceId).resolve(MATRIX_FILE);
+    }
+
+    /** Header {@code receiving,0,…,n−1}, then per row its index and n numbers ("NaN" allowed). */
+    static double[][] parse(List<String> lines, Path file) {
+        if (lines.isEmpty()) {
+            throw CliFailure.badInput(file + " is empty", null);
+        }
+        int n = lines.get(0).split(",", -1).length - 1;
+        List<String> rows = lines.subList(1, lines.size()).stream().filter(l -> !l.isBlank()).toList();
+        if (n < 1 || rows.size() != n) {
+            throw CliFailure.badInput(file + " is not a square matrix: " + n + " columns, " + rows.size() + " rows",
+                    null);
+        }
+        double[][] e = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            String[] cells = rows.get(i).split(",", -1);
+            if (cells.length != n + 1) {
+                throw CliFailure.badInput(file + " row " + i + " has " + (cells.length - 1) + " values, not " + n,
+                        null);
+            }
+            for (int j = 0; j < n; j++) {
+                try {
+                    e[i][j] = Double.parseDouble(cells[j + 1]);
+                } catch (NumberFormatException x) {
+                    throw CliFailure.badInput(file + " row " + i + " column " + j + ": not a number: " + cells[j + 1],
+                            x);
+                }
+            }
+        }
+        return e;
+    }
+}

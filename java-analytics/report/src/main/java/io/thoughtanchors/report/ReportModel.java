@@ -1,0 +1,185 @@
+package io.thoughtanchors.report;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a report shows, already computed: {@link StaticFigures} and {@link HtmlReport} only draw it.
+ * Missing numbers are NaN; parts a run did not produce are empty optionals. Matrices are row-major
+ * {@code [receiving sentence][attended or suppressed sentence]}, NaN where undefined (upper triangle).
+ *
+ * @param settings    what ran: shown at the top of the page and in every figure title
+ * @param kurtosis    mean kurtosis of every head and the selected receiver heads (Figure 4 C–D)
+ * @param reliability split-half agreement of head kurtosis (Figure 4 E); empty with fewer than two traces
+ * @param categories  receiver-head score by sentence category and the paired tests (Figure 5)
+ * @param sentences   every analysed sentence of every trace (bar charts, black-box scatter, hover text)
+ * @param focus       the trace drawn sentence by sentence (Figure 4 A–B, bar charts)
+ * @param blackBox    receiver scores against counterfactual importance; empty when no trace has importance
+ * @param suppression the focus trace's suppression matrix (Figure 6); empty when none was given
+ */
+public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<Reliability> reliability,
+                          CategoryScores categories, List<Sentence> sentences, FocusTrace focus,
+                          Optional<BlackBox> blackBox, Optional<Suppression> suppression) {
+
+    public ReportModel {
+        sentences = List.copyOf(sentences);
+    }
+
+    /** The sentences of one trace, in order. */
+    public List<Sentence> sentencesOf(String traceId) {
+        return sentences.stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
+    /**
+     * What ran.
+     *
+     * @param modelId          the worker's model id
+     * @param syntheticWeights true for seeded random weights: every figure then says the results check the pipeline
+     * @param options          one line per analysis option, as run.json lists them
+     * @param worker           worker facts (versions, device, mode), in display order
+     * @param traceIds         every analysed trace
+     */
+    public record RunSettings(String title, String modelId, String dtype, boolean syntheticWeights, String profile,
+                              List<String> options, Map<String, String> worker, String dataPath, String created,
+                              List<String> traceIds) {
+        public RunSettings {
+            options = List.copyOf(options);
+            worker = Collections.unmodifiableMap(new LinkedHashMap<>(worker));
+            traceIds = List.copyOf(traceIds);
+        }
+
+        /** "model (dtype)", with a synthetic-weights marker: the subtitle of every figure. */
+        public String modelLabel() {
+            return modelId + " (" + dtype + ")" + (syntheticWeights ? " — synthetic random weights" : "");
+        }
+    }
+
+    /** A head by layer and index within the layer. */
+    public record HeadRef(int layer, int head) {
+        @Override
+        public String toString() {
+            return "L" + layer + "H" + head;
+        }
+    }
+
+    /**
+     * @param meanKurtosis flat {@code [layer·heads + head]} mean kurtosis over traces, NaN = excluded
+     * @param topHeads     the receiver heads in rank order
+     */
+    public record HeadKurtosis(int layers, int heads, double[] meanKurtosis, List<HeadRef> topHeads) {
+        public HeadKurtosis {
+            if (meanKurtosis.length != layers * heads) {
+                throw new IllegalArgumentException("meanKurtosis has " + meanKurtosis.length + " values, not "
+                        + layers + "×" + heads);
+            }
+            topHeads = List.copyOf(topHeads);
+            for (HeadRef h : topHeads) {
+                if (h.layer() < 0 || h.layer() >= layers || h.head() < 0 || h.head() >= heads) {
+                    throw new IllegalArgumentException("receiver head " + h + " is outside " + layers + "×" + heads);
+                }
+            }
+        }
+
+        public double of(HeadRef h) {
+            return meanKurtosis[h.layer() * heads + h.head()];
+        }
+    }
+
+    /**
+     * Split-half reliability: per head (flat index) the mean kurtosis over each half; NaN where a head is excluded.
+     */
+    public record Reliability(String split, int tracesFirst, int tracesSecond, double pearsonR, double pearsonP,
+                              double spearmanR, double[] firstHalf, double[] secondHalf) {
+    }
+
+    /**
+     * @param perTrace category → (trace id → per-trace aggregate receiver score), both in display order
+     */
+    public record CategoryScores(List<String> categories, Map<String, Map<String, Double>> perTrace,
+                                 List<PairTest> tests) {
+        public CategoryScores {
+            categories = List.copyOf(categories);
+            Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
+            perTrace.forEach((category, values) -> copy.put(category,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(values))));
+            perTrace = Collections.unmodifiableMap(copy);
+            tests = List.copyOf(tests);
+        }
+    }
+
+    /** Paired t-test of category A against B over traces having both. */
+    public record PairTest(String categoryA, String categoryB, int n, double t, double df, double p) {
+    }
+
+    /**
+     * One analysed sentence.
+     *
+     * @param index                     position among the trace's analysed sentences (the x axis of bar charts)
+     * @param receiverScore             mean vertical score over the receiver heads
+     * @param counterfactualImportance  black-box importance (NaN when the trace has none)
+     * @param text                      the sentence text, whole
+     */
+    public record Sentence(String traceId, int index, String category, String text, double receiverScore,
+                           double counterfactualImportance) {
+    }
+
+    /**
+     * The trace drawn sentence by sentence.
+     *
+     * @param head            the receiver head whose matrix is drawn (the top-ranked one)
+     * @param headMatrix      that head's sentence × sentence attention, n × n
+     * @param layerScores     {@code [head][sentence]} vertical scores of every head in {@code head.layer()}
+     */
+    public record FocusTrace(String traceId, HeadRef head, double[][] headMatrix, double[][] layerScores) {
+        public FocusTrace {
+            if (head.head() >= layerScores.length) {
+                throw new IllegalArgumentException("head " + head + " but scores of " + layerScores.length + " heads");
+            }
+            for (double[] row : headMatrix) {
+                if (row.length != headMatrix.length) {
+                    throw new IllegalArgumentException("the head matrix is not square");
+                }
+            }
+        }
+
+        public double[] headVerticalScores() {
+            return layerScores[head.head()];
+        }
+    }
+
+    /**
+     * Receiver scores against counterfactual importance over every sentence having both.
+     *
+     * @param meanResidualSpearman the per-trace mean of the residualised Spearman ρ (§8.3) and its 95% CI
+     */
+    public record BlackBox(double pearsonR, double pearsonP, double spearmanR, int pairs, double meanResidualSpearman,
+                           double ciLow, double ciHigh) {
+    }
+
+    /**
+     * A trace's row-normalised suppression matrix (Figure 6).
+     *
+     * @param normalised  n × n row-normalised ln KL, NaN above the diagonal; the diagonal holds the 99th
+     *                    percentile of the matrix, for display only (spec §11.5 step 3)
+     * @param colourLow   low end of the colour range: a quantile of entries at least 11 sentences below the diagonal
+     * @param colourHigh  high end of the colour range
+     * @param distance    sentence distance i − j of the trace average curve
+     * @param meanByDistance mean entry at each distance; {@code seByDistance} its standard error
+     */
+    public record Suppression(String traceId, double[][] normalised, double colourLow, double colourHigh,
+                              int[] distance, double[] meanByDistance, double[] seByDistance) {
+        public Suppression {
+            if (meanByDistance.length != distance.length || seByDistance.length != distance.length) {
+                throw new IllegalArgumentException("distance, mean and standard error differ in length");
+            }
+            for (double[] row : normalised) {
+                if (row.length != normalised.length) {
+                    throw new IllegalArgumentException("the suppression matrix is not square");
+                }
+            }
+        }
+    }
+}

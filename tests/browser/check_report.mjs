@@ -1,0 +1,212 @@
+// Checks a report page in headless Chromium, offline: every chart drawn as SVG, no errors, and hover tooltips that
+// show the sentences under the pointer.
+//
+//   node tests/browser/check_report.mjs <index.html> <screenshot.png> [--hover-screenshot <png>]
+//
+// Uses the system Chromium (CHROMIUM, default /usr/bin/chromium) through playwright-core; nothing is downloaded.
+// Prints a JSON summary; exits 1 when a check fails, 2 on bad usage.
+import { chromium } from 'playwright-core';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const READY_TIMEOUT_MS = 120_000;
+const TOOLTIP_TIMEOUT_MS = 5_000;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function usage(message) {
+  console.error(`${message}\nusage: node check_report.mjs <index.html> <screenshot.png> [--hover-screenshot <png>]`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const positional = [];
+  let hoverShot = null;
+  for (let k = 0; k < argv.length; k++) {
+    if (argv[k] === '--hover-screenshot') hoverShot = argv[++k] ?? usage('--hover-screenshot needs a path');
+    else positional.push(argv[k]);
+  }
+  if (positional.length !== 2) usage('expected a page and a screenshot path');
+  const [page, shot] = positional.map((p) => path.resolve(p));
+  if (!existsSync(page)) usage(`no such page: ${page}`);
+  return { page, shot, hoverShot: hoverShot && path.resolve(hoverShot) };
+}
+
+/** Every chart container: drawn, and holding an SVG with real content. */
+async function checkCharts(page) {
+  return page.$$eval('.chart', (els) => els.map((el) => {
+    const svg = el.querySelector('svg');
+    return {
+      id: el.id,
+      rendered: el.dataset.rendered === 'true',
+      svgElements: svg ? svg.querySelectorAll('path, rect, circle, text, polyline, polygon').length : 0,
+    };
+  }));
+}
+
+/**
+ * Moves the mouse onto a data point, found with ECharts' own coordinate conversion, and returns the tooltip text
+ * once it contains every expected string (or the last text seen). `locate` runs in the page and returns
+ * {value: [x, y] in the chart's data coordinates, expect: [strings the tooltip must show]}.
+ */
+async function hover(page, chartId, locate, arg = null) {
+  const { value, expect } = await page.evaluate(locate, arg);
+  const point = await page.evaluate(([id, at]) => {
+    const el = document.getElementById(id);
+    el.scrollIntoView({ block: 'center' });
+    const [x, y] = echarts.getInstanceByDom(el).convertToPixel({ xAxisIndex: 0, yAxisIndex: 0 }, at);
+    const box = el.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y };
+  }, [chartId, value]);
+  await page.mouse.move(point.x - 40, point.y - 40);
+  await page.mouse.move(point.x, point.y, { steps: 8 });
+  try {
+    await page.waitForFunction(([id, strings]) => {
+      const tip = document.querySelector(`#${id} .report-tooltip`);
+      const squash = (s) => s.replace(/\s+/g, ' ').trim();
+      return tip && getComputedStyle(tip).display !== 'none' && strings.every((s) => squash(tip.innerText).includes(squash(s)));
+    }, [chartId, expect], { timeout: TOOLTIP_TIMEOUT_MS });
+  } catch {
+    // reported below, with the text the tooltip did show
+  }
+  const { text, markup } = await page.$eval(`#${chartId}`, (el) => {
+    const tip = el.querySelector('.report-tooltip');
+    // Sentence texts hold markup such as <b>: it must arrive as text, never as elements.
+    return { text: tip ? tip.innerText : '', markup: tip ? tip.querySelectorAll('b, script').length : 0 };
+  });
+  // Layout may fold a sentence's line breaks and runs of spaces: compare texts with whitespace squashed.
+  const squash = (s) => s.replace(/\s+/g, ' ').trim();
+  const missing = expect.filter((s) => !squash(text).includes(squash(s)));
+  return { chart: chartId, ok: missing.length === 0 && markup === 0, missing, markup, text };
+}
+
+// Runs in the page: the tallest of the first ten bars of the receiver-score chart, halfway up.
+function receiverBar() {
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const traceId = document.getElementById('sentence-trace')?.value ?? data.focus.traceId;
+  const t = data.traces.find((x) => x.traceId === traceId);
+  let k = 0;
+  for (let i = 1; i < Math.min(10, t.receiverScore.length); i++) {
+    if ((t.receiverScore[i] ?? -Infinity) > (t.receiverScore[k] ?? -Infinity)) k = i;
+  }
+  return { value: [k, (t.receiverScore[k] ?? 0) / 2], expect: [t.text[k]] };
+}
+
+// Runs in the page: a lower-triangle cell of a sentence × sentence matrix; the tooltip must show both sentences.
+function matrixCell(which) {
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const [matrix, traceId] = which === 'suppression'
+    ? [data.suppression.normalised, data.suppression.traceId]
+    : [data.focus.headMatrix, data.focus.traceId];
+  const n = matrix.length;
+  let i = Math.floor(n * 0.6);
+  let j = Math.floor(n * 0.2);
+  if (matrix[i][j] == null) [i, j] = [n - 1, 0];
+  const t = data.traces.find((x) => x.traceId === traceId);
+  const text = (index) => t.text[t.index.indexOf(index)];
+  return { value: [j, i], expect: [text(i), text(j)] };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    console.error(`no Chromium at ${executablePath}: run make browser (or set CHROMIUM)`);
+    process.exit(1);
+  }
+  const profile = mkdtempSync(path.join(tmpdir(), 'report-chromium-'));
+  const summary = { page: args.page, screenshot: args.shot, blockedRequests: [], consoleErrors: [], pageErrors: [] };
+  const failures = [];
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 900 },
+  });
+  try {
+    // The page must work offline: any request that is not for a local file is a failure.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith('file:')) return route.continue();
+      summary.blockedRequests.push(url);
+      return route.abort();
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.on('console', (m) => { if (m.type() === 'error') summary.consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => summary.pageErrors.push(String(e)));
+
+    const started = Date.now();
+    await page.goto(pathToFileURL(args.page).href, { waitUntil: 'load' });
+    try {
+      await page.waitForFunction(() => window.__reportReady === true, null, { timeout: READY_TIMEOUT_MS });
+    } catch {
+      failures.push(`window.__reportReady was not set within ${READY_TIMEOUT_MS / 1000} s`);
+    }
+    summary.readyMs = Date.now() - started;
+    summary.reportErrors = await page.evaluate(() => window.__reportErrors ?? ['window.__reportErrors is missing']);
+    summary.charts = await checkCharts(page);
+    summary.notComputed = await page.$$eval('.not-computed', (els) => els.map((e) => e.textContent));
+
+    if (summary.charts.length === 0) failures.push('the page has no chart containers');
+    for (const c of summary.charts) {
+      if (!c.rendered) failures.push(`chart ${c.id} has no data-rendered attribute`);
+      if (c.svgElements < 5) failures.push(`chart ${c.id} has no drawn SVG (${c.svgElements} elements)`);
+    }
+
+    mkdirSync(path.dirname(args.shot), { recursive: true });
+    await page.screenshot({ path: args.shot, fullPage: true });
+
+    const ids = new Set(summary.charts.map((c) => c.id));
+    summary.hovers = [];
+    if (ids.has('sentence_receiver_scores')) {
+      summary.hovers.push(await hover(page, 'sentence_receiver_scores', receiverBar));
+      if (args.hoverShot) {
+        const box = await page.$eval('#sentence_receiver_scores', (el) => el.getBoundingClientRect().toJSON());
+        mkdirSync(path.dirname(args.hoverShot), { recursive: true });
+        await page.screenshot({ path: args.hoverShot, clip: box });
+      }
+      // Another trace from the selector: the bars and their tooltips follow it.
+      const second = await page.$eval('#sentence-trace', (s) => (s.options.length > 1 ? s.options[1].value : null));
+      if (second) {
+        await page.selectOption('#sentence-trace', second);
+        const h = await hover(page, 'sentence_receiver_scores', receiverBar);
+        summary.hovers.push({ ...h, chart: `${h.chart} (trace ${second})` });
+      }
+    }
+    if (ids.has('fig4a_receiver_head_matrix')) {
+      summary.hovers.push(await hover(page, 'fig4a_receiver_head_matrix', matrixCell, 'head'));
+    }
+    if (ids.has('fig6a_suppression_matrix')) {
+      summary.hovers.push(await hover(page, 'fig6a_suppression_matrix', matrixCell, 'suppression'));
+    }
+    for (const h of summary.hovers) {
+      if (!h.ok) {
+        failures.push(`hovering ${h.chart}: tooltip lacks ${JSON.stringify(h.missing)}`
+          + `${h.markup ? ` and renders sentence markup as HTML (${h.markup} elements)` : ''}`
+          + `; it shows ${JSON.stringify(h.text.slice(0, 300))}`);
+      }
+    }
+    // Errors after the hovers count too.
+    summary.reportErrors = await page.evaluate(() => window.__reportErrors);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  if (summary.blockedRequests.length) failures.push(`the page made ${summary.blockedRequests.length} network requests`);
+  for (const e of summary.consoleErrors) failures.push(`console error: ${e}`);
+  for (const e of summary.pageErrors) failures.push(`page error: ${e}`);
+  for (const e of summary.reportErrors) failures.push(`report error: ${e}`);
+  summary.blocked = summary.blockedRequests.length;
+  summary.failures = failures;
+  summary.ok = failures.length === 0;
+  console.log(JSON.stringify(summary, null, 2));
+  if (!summary.ok) {
+    console.error(`report check FAILED:\n  ${failures.join('\n  ')}`);
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(`report check FAILED: ${e.stack || e}`);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+"""The report page in a real headless browser, offline: charts drawn, tooltips showing sentence text.
+
+The pages come from HtmlReportTest (`make test-java`, which `make test` runs first) on seeded sample models:
+every part present, the optional parts missing, and the size of a real run (300 sentences, 48 × 40 heads).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from report_browser import ARTIFACTS, check_report
+
+SAMPLES = REPO / "java-analytics" / "report" / "target" / "sample-report"
+ALL_CHARTS = {"fig4a_receiver_head_matrix", "fig4b_layer_vertical_scores", "fig4c_kurtosis_by_layer",
+              "fig4d_kurtosis_histogram", "fig4e_split_half_reliability", "fig5_receiver_score_by_category",
+              "fig6a_suppression_matrix", "fig6b_suppression_by_distance", "receiver_vs_counterfactual",
+              "sentence_receiver_scores", "sentence_vertical_scores"}
+MISSING_IN_MINIMAL = {"fig4e_split_half_reliability", "fig6a_suppression_matrix", "fig6b_suppression_by_distance",
+                      "receiver_vs_counterfactual"}
+
+
+def _sample(name: str):
+    page = SAMPLES / name / "index.html"
+    if not page.exists():
+        pytest.fail(f"{page} is missing: HtmlReportTest writes it (`make test-java`)")
+    return page
+
+
+@pytest.mark.parametrize("sample", ["full", "large"])
+def test_every_chart_draws_and_hovers_show_sentences(sample):
+    suffix = "" if sample == "full" else f"-{sample}"
+    summary = check_report(_sample(sample), ARTIFACTS / f"report-browser{suffix}.png",
+                           hover_screenshot=ARTIFACTS / f"report-browser-hover{suffix}.png")
+    assert {c["id"] for c in summary["charts"]} == ALL_CHARTS
+    assert summary["blocked"] == 0 and not summary["notComputed"]
+    hovered = [h["chart"] for h in summary["hovers"] if h["ok"]]
+    assert len(hovered) == 4, summary["hovers"]  # two traces' receiver bars, both heatmaps
+    assert "<b>not bold</b>" in summary["hovers"][0]["text"], "sentence markup is shown as text"
+
+
+def test_minimal_report_notes_what_was_not_computed():
+    summary = check_report(_sample("minimal"), ARTIFACTS / "report-browser-minimal.png")
+    assert {c["id"] for c in summary["charts"]} == ALL_CHARTS - MISSING_IN_MINIMAL
+    assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL)
+    assert all(n.startswith("not computed: ") for n in summary["notComputed"])
