@@ -73,7 +73,8 @@ final class ReportCommand implements Callable<Integer> {
     String traceOption;
 
     @Option(names = "--figures", paramLabel = "STEM", split = ",",
-            description = "Only these figures (comma-separated stems); a figure asked for by name must be drawable.")
+            description = "Only these PNG figures (comma-separated stems; the page still shows every chart the"
+                    + " results allow); a figure asked for by name must be drawable.")
     List<String> figureNames;
 
     @Option(names = "--force", description = "Write into an existing folder, overwriting its report files.")

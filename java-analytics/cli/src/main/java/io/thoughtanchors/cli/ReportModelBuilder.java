@@ -153,7 +153,7 @@ final class ReportModelBuilder {
             CorrelationResult pearson = Correlation.pearson(x, y);
             CorrelationResult spearman = Correlation.spearman(x, y);
             return new ReportModel.BlackBox(pearson.r(), pearson.p(), spearman.r(), pearson.n(), b.mean(), b.ciLow(),
-                    b.ciHigh());
+                    b.ciHigh(), b.used().length);
         });
     }
 

@@ -242,6 +242,7 @@ public final class HtmlReport {
             o.set("meanResidualSpearman", number(b.meanResidualSpearman()));
             o.set("ciLow", number(b.ciLow()));
             o.set("ciHigh", number(b.ciHigh()));
+            o.put("tracesUsed", b.tracesUsed());
             return o;
         }).orElse(NODES.nullNode()));
 

@@ -154,9 +154,10 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
      * Receiver scores against counterfactual importance over every sentence having both.
      *
      * @param meanResidualSpearman the per-trace mean of the residualised Spearman ρ (§8.3) and its 95% CI
+     * @param tracesUsed           traces that entered that mean (finite, after trimming)
      */
     public record BlackBox(double pearsonR, double pearsonP, double spearmanR, int pairs, double meanResidualSpearman,
-                           double ciLow, double ciHigh) {
+                           double ciLow, double ciHigh, int tracesUsed) {
     }
 
     /**

@@ -352,9 +352,10 @@ public final class StaticFigures {
         Canvas canvas = canvas(x.padded(0.03), PlotRange.of(column(xy, 1)).padded(0.05), plots);
         canvas.setAxisLabels("counterfactual importance (black-box)", "receiver-head score");
         String statistics = String.format(Locale.ROOT, "Pearson r = %.2f (p = %s), Spearman ρ = %.2f over %d"
-                        + " sentences; per-trace residualised ρ = %.2f (95%% CI %.2f to %.2f)", blackBox.pearsonR(),
-                pValue(blackBox.pearsonP()), blackBox.spearmanR(), blackBox.pairs(), blackBox.meanResidualSpearman(),
-                blackBox.ciLow(), blackBox.ciHigh());
+                        + " sentences; per-trace residualised ρ = %.2f (95%% CI %.2f to %.2f, %d %s)",
+                blackBox.pearsonR(), pValue(blackBox.pearsonP()), blackBox.spearmanR(), blackBox.pairs(),
+                blackBox.meanResidualSpearman(), blackBox.ciLow(), blackBox.ciHigh(), blackBox.tracesUsed(),
+                blackBox.tracesUsed() == 1 ? "trace" : "traces");
         List<LegendEntry> legend = List.of(
                 new LegendEntry("sentence (" + points.size() + ")", FigurePalette.MAIN, Glyph.DOT),
                 new LegendEntry("least-squares line", FigurePalette.REFERENCE, Glyph.LINE));

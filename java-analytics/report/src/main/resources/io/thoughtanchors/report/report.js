@@ -378,7 +378,7 @@
     return {
       ...base(el, 'Receiver-head score against counterfactual importance', [
         `${b.pairs} sentences · Pearson r = ${fmt(b.pearsonR, 3)} (p = ${fmt(b.pearsonP, 3)}) · Spearman ρ = ${fmt(b.spearmanR, 3)}`,
-        `per-trace mean of the residualised ρ: ${fmt(b.meanResidualSpearman, 3)} [95% CI ${fmt(b.ciLow, 3)}, ${fmt(b.ciHigh, 3)}]`,
+        `per-trace mean of the residualised ρ: ${fmt(b.meanResidualSpearman, 3)} [95% CI ${fmt(b.ciLow, 3)}, ${fmt(b.ciHigh, 3)}] over ${b.tracesUsed} trace${b.tracesUsed === 1 ? '' : 's'}`,
       ], { left: 70, bottom: 100 }),
       legend: { bottom: 4, left: 12, right: 12 },
       xAxis: edgeAxis('counterfactual importance (change in answer accuracy)', 28, { scale: true }),

@@ -105,7 +105,7 @@ final class SampleModels {
                         0.8, 0.001, 0.75, first, second)) : Optional.empty(),
                 new ReportModel.CategoryScores(List.of(CATEGORIES), perTrace, tests), sentences,
                 new ReportModel.FocusTrace(traceIds.get(0), top.get(0), matrix, layerScores),
-                withOptional ? Optional.of(new ReportModel.BlackBox(0.12, 0.01, 0.1, n * traces, 0.05, -0.02, 0.12))
+                withOptional ? Optional.of(new ReportModel.BlackBox(0.12, 0.01, 0.1, n * traces, 0.05, -0.02, 0.12, traces))
                         : Optional.empty(),
                 suppression);
     }
