@@ -3,10 +3,8 @@ package io.thoughtanchors.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code ta receivers}: receiver heads by kurtosis of vertical attention scores, over a folder of traces. */
@@ -68,15 +66,8 @@ final class ReceiversCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Output folder (must not exist or be empty, unless --force).")
-    Path out;
-
-    @Option(names = "--force", description = "Write into an existing output folder, overwriting its result files.")
-    boolean force;
-
-    @Option(names = "--no-progress", description = "No progress bar on stderr.")
-    boolean noProgress;
+    @Mixin
+    OutputOptions output;
 
     private final WorkerFactory workers;
 
@@ -86,9 +77,8 @@ final class ReceiversCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputFolder output = OutputFolder.check(out, force);
-        new ReceiversRun("receivers", receivers, worker, workers, !noProgress, this::warn)
-                .run(output, spec.commandLine().getOut(), plans -> { });
+        new ReceiversRun("receivers", receivers, worker, workers, output.showProgress(), this::warn)
+                .run(output.folder(), spec.commandLine().getOut(), plans -> { });
         return ExitStatus.SUCCESS.code;
     }
 

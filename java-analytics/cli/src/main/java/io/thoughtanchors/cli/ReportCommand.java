@@ -59,9 +59,8 @@ final class ReportCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Report folder (must not exist or be empty, unless --force).")
-    Path out;
+    @Mixin
+    OutputOptions output;
 
     @Option(names = "--suppression", paramLabel = "DIR",
             description = "Output folder of a ta suppression-matrix run over (at least) the focus trace: Figure 6.")
@@ -77,12 +76,6 @@ final class ReportCommand implements Callable<Integer> {
                     + " results allow); a figure asked for by name must be drawable.")
     List<String> figureNames;
 
-    @Option(names = "--force", description = "Write into an existing folder, overwriting its report files.")
-    boolean force;
-
-    @Option(names = "--no-progress", description = "No progress bars on stderr.")
-    boolean noProgress;
-
     private final WorkerFactory workers;
 
     ReportCommand(WorkerFactory workers) {
@@ -95,21 +88,21 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OutputFolder output = OutputFolder.check(out, force);
+        OutputFolder folder = output.folder();
         Optional<List<FigureId>> asked = askedFigures();
         Optional<SuppressionResults> suppression = Optional.ofNullable(suppressionDir).map(SuppressionResults::open);
         PrintWriter stdout = spec.commandLine().getOut();
-        ReceiversRun.Outcome run = new ReceiversRun("report", receivers, worker, workers, !noProgress, this::warn)
-                .run(output, stdout, plans -> checkInputs(plans, suppression, asked));
+        ReceiversRun.Outcome run = new ReceiversRun("report", receivers, worker, workers, output.showProgress(),
+                this::warn).run(folder, stdout, plans -> checkInputs(plans, suppression, asked));
         suppression.ifPresent(s -> checkSameModel(s, run));
         ReportModel model = ReportModelBuilder.build(run, receivers.profile.name(),
                 receivers.data.toAbsolutePath().normalize().toString(), focus, suppressionMatrix);
         Map<FigureId, String> skipped = new LinkedHashMap<>();
         List<FigureId> drawn = drawable(model, asked, skipped);
-        drawFigures(model, drawn, output);
-        output.write("index.html", HtmlReport.render(model, drawn));
-        output.write("report.json", Json.write(reportJson(model, suppression, drawn, skipped)));
-        printSummary(stdout, model, drawn, skipped, output);
+        drawFigures(model, drawn, folder);
+        folder.write("index.html", HtmlReport.render(model, drawn));
+        folder.write("report.json", Json.write(reportJson(model, suppression, drawn, skipped)));
+        printSummary(stdout, model, drawn, skipped, folder);
         return ExitStatus.SUCCESS.code;
     }
 
@@ -182,7 +175,7 @@ final class ReportCommand implements Callable<Integer> {
         String suppressionModel = s.modelId();
         if (!suppressionModel.equals(receiversModel)) {
             throw CliFailure.badInput("--suppression " + s.dir() + " was computed with model " + suppressionModel
-                    + ", this analysis with " + receiversModel + "; the receiver results are in " + out, null);
+                    + ", this analysis with " + receiversModel + "; the receiver results are in " + output.out, null);
         }
     }
 
@@ -195,7 +188,7 @@ final class ReportCommand implements Callable<Integer> {
                 drawn.add(id);
             } else if (asked.isPresent()) {
                 throw CliFailure.badInput("results missing for figure " + id.fileStem + ": " + missing.get()
-                        + "; the receiver results are in " + out, null);
+                        + "; the receiver results are in " + output.out, null);
             } else {
                 skipped.put(id, missing.get());
                 warn("figure " + id.fileStem + " skipped: " + missing.get());
@@ -204,10 +197,10 @@ final class ReportCommand implements Callable<Integer> {
         return drawn;
     }
 
-    private void drawFigures(ReportModel model, List<FigureId> figures, OutputFolder output) {
-        try (Progress progress = Progress.counting(!noProgress, "figures", " figures", figures.size())) {
+    private void drawFigures(ReportModel model, List<FigureId> figures, OutputFolder folder) {
+        try (Progress progress = Progress.counting(output.showProgress(), "figures", " figures", figures.size())) {
             for (FigureId id : figures) {
-                output.write("figures/" + id.fileStem + ".png", StaticFigures.render(model, id));
+                folder.write("figures/" + id.fileStem + ".png", StaticFigures.render(model, id));
                 progress.step(id.fileStem);
             }
         }
@@ -234,11 +227,11 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private void printSummary(PrintWriter o, ReportModel model, List<FigureId> drawn, Map<FigureId, String> skipped,
-                              OutputFolder output) {
+                              OutputFolder folder) {
         o.printf(Locale.ROOT, "Report: %d figures of trace %s (receiver head %s)%s%n", drawn.size(),
                 model.focus().traceId(), model.focus().head(), skipped.isEmpty() ? ""
                         : ", skipped " + String.join(", ", skipped.keySet().stream().map(f -> f.fileStem).toList()));
-        o.println("  page: " + output.resolve("index.html"));
+        o.println("  page: " + folder.resolve("index.html"));
         o.flush();
     }
 

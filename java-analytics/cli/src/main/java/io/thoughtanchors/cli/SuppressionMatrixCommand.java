@@ -82,9 +82,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Output folder (must not exist or be empty, unless --force).")
-    Path out;
+    @Mixin
+    OutputOptions outputOptions;
 
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Cache root, shared with receivers (default: <out>/../.ta-cache).")
@@ -157,12 +156,6 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
                     + " while this side decodes the last).")
     Integer parallel;
 
-    @Option(names = "--force", description = "Write into an existing output folder, overwriting its result files.")
-    boolean force;
-
-    @Option(names = "--no-progress", description = "No progress bar on stderr.")
-    boolean noProgress;
-
     private final WorkerFactory workers;
 
     SuppressionMatrixCommand(WorkerFactory workers) {
@@ -202,7 +195,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         SuppressionOptions klOptions = klOptions();
         TraceSuppression.Settings settings = settings();
         int inFlight = inFlight();
-        OutputFolder output = OutputFolder.check(out, force);
+        OutputFolder output = outputOptions.folder();
         List<TracePlan> plans = TraceReader.readTree(data).stream().map(t -> TracePlan.of(t, options)).toList();
         long t1 = System.nanoTime();
         output.create();
@@ -213,7 +206,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         Map<String, Object> workerJson;
         try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), CAPABILITIES);
              PassExecutor executor = new PassExecutor(link.worker(), inFlight);
-             PassProgress progress = PassProgress.start(!noProgress,
+             PassProgress progress = PassProgress.start(outputOptions.showProgress(),
                      plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {
             model = link.info();
             SuppressionInputs inputs = new SuppressionInputs(link.worker(), model, options,
