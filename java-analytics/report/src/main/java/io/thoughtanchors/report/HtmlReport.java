@@ -217,6 +217,7 @@ public final class HtmlReport {
 
         ObjectNode categories = root.putObject("categories");
         categories.set("names", strings(model.categories().categories()));
+        categories.set("order", strings(model.categoryOrder()));
         ObjectNode perTrace = categories.putObject("perTrace");
         model.categories().perTrace().forEach((category, byTrace) -> {
             ObjectNode values = perTrace.putObject(category);

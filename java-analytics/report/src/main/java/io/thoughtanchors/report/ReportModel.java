@@ -2,9 +2,11 @@ package io.thoughtanchors.report;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a report shows, already computed: {@link StaticFigures} and {@link HtmlReport} only draw it.
@@ -26,6 +28,16 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
 
     public ReportModel {
         sentences = List.copyOf(sentences);
+    }
+
+    /**
+     * Every sentence category, the analysed ones first, then the others in order of appearance: the one order
+     * (and so the one colour per category) of every figure and chart.
+     */
+    public List<String> categoryOrder() {
+        Set<String> order = new LinkedHashSet<>(categories.categories());
+        sentences.forEach(s -> order.add(s.category()));
+        return List.copyOf(order);
     }
 
     /** The sentences of one trace, in order. */

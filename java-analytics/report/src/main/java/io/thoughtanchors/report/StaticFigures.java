@@ -366,7 +366,7 @@ public final class StaticFigures {
 
     private static FigurePage sentenceReceiverScores(ReportModel model) {
         List<Sentence> sentences = model.sentencesOf(model.focus().traceId());
-        List<String> order = model.categories().categories();
+        List<String> order = model.categoryOrder();
         double[] x = new double[sentences.size()];
         double[] y = new double[sentences.size()];
         Color[] colours = new Color[sentences.size()];
@@ -375,18 +375,14 @@ public final class StaticFigures {
             Sentence s = sentences.get(k);
             x[k] = s.index();
             y[k] = s.receiverScore();
-            int category = order.indexOf(s.category());
-            colours[k] = category < 0 ? FigurePalette.MUTED : FigurePalette.category(category);
-            shown.add(category < 0 ? "" : s.category());
+            colours[k] = FigurePalette.category(order.indexOf(s.category()));
+            shown.add(s.category());
         }
         List<LegendEntry> legend = new ArrayList<>();
         for (int c = 0; c < order.size(); c++) {
             if (shown.contains(order.get(c))) {
                 legend.add(new LegendEntry(order.get(c), FigurePalette.category(c), Glyph.SQUARE));
             }
-        }
-        if (shown.contains("")) {
-            legend.add(new LegendEntry("other or unlabelled", FigurePalette.MUTED, Glyph.SQUARE));
         }
         Canvas canvas = barCanvas(ColumnPlot.of(x, y, BAR_WIDTH, colours), x, y);
         canvas.setAxisLabels("sentence index", "receiver-head score (mean vertical score)");

@@ -46,11 +46,10 @@
 
   // ---- shared option pieces ----
 
-  // One colour per sentence category, the same in every chart.
+  // One colour per sentence category, the same in every chart and in the static PNGs (ReportModel.categoryOrder).
   const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7',
     '#9c755f', '#bab0ac'];
-  const categoryNames = [...new Set([...data.categories.names,
-    ...data.traces.flatMap((t) => t.category.map((c) => c ?? 'unlabelled'))])];
+  const categoryNames = data.categories.order;
   const categoryColour = (name) => PALETTE[categoryNames.indexOf(name ?? 'unlabelled') % PALETTE.length];
   const RECEIVER_COLOUR = '#d62728';
   const HEAD_COLOUR = '#7f8c9d';

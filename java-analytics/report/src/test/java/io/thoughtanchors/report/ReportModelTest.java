@@ -8,6 +8,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The model refuses shapes no figure could draw and keeps the caller's display order. */
 class ReportModelTest {
@@ -45,5 +46,14 @@ class ReportModelTest {
         values.put("trace-c", 3.0);
         assertEquals(List.of("trace-b", "trace-a"), List.copyOf(c.perTrace().get("x").keySet()),
                 "a copy, in the caller's order");
+    }
+
+    @Test
+    void categoryOrderPutsTheAnalysedCategoriesFirstThenTheOthersAsTheyAppear() {
+        ReportModel full = SampleModels.full();
+        List<String> order = full.categoryOrder();
+        assertEquals(full.categories().categories(), order.subList(0, full.categories().categories().size()));
+        assertTrue(full.sentences().stream().allMatch(x -> order.contains(x.category())), "every sentence's category");
+        assertEquals(order.size(), order.stream().distinct().count(), "each category once");
     }
 }
