@@ -54,6 +54,8 @@ final class FakeModelWorker implements ModelWorker {
     boolean unreachable;
     int tokenizeCalls;
     int attentionCalls;
+    /** The text of every Attention call, in call order. */
+    final List<String> attentionTexts = new ArrayList<>();
     boolean closed;
     final AtomicInteger logitsCalls = new AtomicInteger();
     final AtomicInteger variantsRequested = new AtomicInteger();
@@ -109,6 +111,7 @@ final class FakeModelWorker implements ModelWorker {
             throw new WorkerException(WorkerException.Kind.UNAVAILABLE, "Attention: the fake worker went away");
         }
         String text = ((ModelInput.Text) query.input()).text();
+        attentionTexts.add(text);
         int numTokens = spans(text).size() + 1;
         for (TokenRange r : query.poolRanges()) {
             if (r.end() > numTokens) {
@@ -126,7 +129,7 @@ final class FakeModelWorker implements ModelWorker {
     }
 
     /** Lower triangle from a seeded generator; a few heavy columns per head give kurtosis something to find. */
-    private static float[] causalMatrix(int textHash, int layer, int head, int m) {
+    static float[] causalMatrix(int textHash, int layer, int head, int m) {
         SplittableRandom random = new SplittableRandom(((long) textHash * 31 + layer) * 31 + head);
         float[] v = new float[m * m];
         for (int i = 0; i < m; i++) {

@@ -1,6 +1,8 @@
 package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.analysis.Profile;
+import io.thoughtanchors.analysis.attention.VerticalScores;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
 import io.thoughtanchors.report.FigureId;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,43 @@ class ReportCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("sentence_scores.csv")), "the receiver results are kept beside");
         assertEquals("report", Json.MAPPER.readTree(out.resolve("run.json").toFile()).get("command").asText());
         assertTrue(run.out().contains("index.html"), run.out());
+    }
+
+    @Test
+    void thePageDrawsTheTopHeadsPooledMatrixAndItsLayersVerticalScores() throws IOException {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = CliRun.of(addresses -> fake, "report", "--data", SAMPLE.toString(), "--worker", "fake:1",
+                "--out", tmp.resolve("report").toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress",
+                "--trace", "2238");
+        assertEquals(0, run.status(), run.transcript());
+
+        JsonNode data = pageData(tmp.resolve("report/index.html"));
+        JsonNode focus = data.get("focus");
+        assertEquals(FOCUS, focus.get("traceId").asText());
+        int layer = focus.get("head").get("layer").asInt();
+        int head = focus.get("head").get("head").asInt();
+        List<List<String>> top = ReceiversCommandTest.csv(tmp.resolve("report/top_heads.csv"));
+        assertEquals(List.of(top.get(1).get(1), top.get(1).get(2)), List.of(Integer.toString(layer),
+                Integer.toString(head)), "the top-ranked head");
+        int n = focus.get("headMatrix").size();
+        // the fake's pooled matrix of the focus trace (the second Attention call), sentences only (RECOMMENDED)
+        int textHash = fake.attentionTexts.get(1).hashCode();
+        for (int h = 0; h < HEADS; h++) {
+            float[] pooled = FakeModelWorker.causalMatrix(textHash, layer, h, n);
+            double[][] matrix = new double[n][n];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    matrix[i][j] = j > i ? Double.NaN : pooled[i * n + j];
+                    if (h == head) {
+                        assertCell(matrix[i][j], focus.get("headMatrix").get(i).get(j), "head matrix " + i + "," + j);
+                    }
+                }
+            }
+            double[] expected = VerticalScores.of(matrix, Profile.RECOMMENDED.options().receiverScores());
+            for (int j = 0; j < n; j++) {
+                assertCell(expected[j], focus.get("layerScores").get(h).get(j), "head " + h + " sentence " + j);
+            }
+        }
     }
 
     @Test
@@ -174,6 +213,25 @@ class ReportCommandTest {
                 "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
         args.addAll(Arrays.asList(extra));
         return CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), args.toArray(String[]::new));
+    }
+
+    /** The page's embedded data (script#report-data). */
+    static JsonNode pageData(Path page) throws IOException {
+        String html = Files.readString(page);
+        String open = "<script type=\"application/json\" id=\"report-data\">";
+        int start = html.indexOf(open);
+        assertTrue(start >= 0, "the page embeds its data");
+        int end = html.indexOf("</script>", start);
+        return Json.MAPPER.readTree(html.substring(start + open.length(), end));
+    }
+
+    /** The page keeps six significant digits and writes NaN as null. */
+    private static void assertCell(double expected, JsonNode actual, String what) {
+        if (Double.isNaN(expected)) {
+            assertTrue(actual.isNull(), what + ": NaN is null, got " + actual);
+        } else {
+            assertEquals(expected, actual.asDouble(), Math.abs(expected) * 1e-5 + 1e-12, what);
+        }
     }
 
     private static List<String> fieldNames(JsonNode node) {
