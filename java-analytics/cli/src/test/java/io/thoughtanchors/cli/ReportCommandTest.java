@@ -108,6 +108,27 @@ class ReportCommandTest {
     }
 
     @Test
+    void withPromptAndOutputRegionsTheHeadMatrixIsTheSentenceBlock() throws IOException {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = CliRun.of(addresses -> fake, "report", "--data", SAMPLE.toString(), "--worker", "fake:1",
+                "--out", tmp.resolve("report").toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress",
+                "--trace", "2238", "--profile", "REF_PAPER");
+        assertEquals(0, run.status(), run.transcript());
+
+        JsonNode focus = pageData(tmp.resolve("report/index.html")).get("focus");
+        long sentences = ReceiversCommandTest.csv(tmp.resolve("report/sentence_scores.csv")).stream()
+                .filter(r -> r.get(0).equals(FOCUS)).count();
+        int n = focus.get("headMatrix").size();
+        assertEquals(sentences, n, "prompt and output regions are cut off");
+        int m = n + 2;
+        float[] pooled = FakeModelWorker.causalMatrix(fake.attentionTexts.get(1).hashCode(),
+                focus.get("head").get("layer").asInt(), focus.get("head").get("head").asInt(), m);
+        for (int i = 0; i < n; i++) {
+            assertCell(pooled[(i + 1) * m + 1], focus.get("headMatrix").get(i).get(0), "sentence " + i + " → 0");
+        }
+    }
+
+    @Test
     void withoutSuppressionFigure6IsSkippedWithAWarningAndTheRestDrawn() throws IOException {
         CliRun run = report(tmp.resolve("report"), "--trace", "3448");
 
