@@ -10,7 +10,7 @@ import time
 
 import grpc
 
-from conftest import REPO
+from conftest import REPO, SAMPLE, run_ta
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 
@@ -59,3 +59,24 @@ def test_analytics_image_runs_the_jar_the_build_produces():
     text = (REPO / "docker" / "analytics.Dockerfile").read_text()
     assert f"cli-0.1.0-SNAPSHOT-all.jar {jar}" in text
     assert (REPO / "java-analytics" / "cli" / "pom.xml").read_text().count("<shadedClassifierName>all<") == 1
+
+
+def test_every_file_the_images_copy_is_in_the_repository():
+    for dockerfile in ("worker.Dockerfile", "analytics.Dockerfile"):
+        text = (REPO / "docker" / dockerfile).read_text()
+        for sources in re.findall(r"^COPY (?!--from)(.+) \S+$", text, re.MULTILINE):
+            for source in sources.split():
+                assert (REPO / source).exists(), f"{dockerfile} copies {source}, which is not in the repository"
+
+
+
+def test_compose_ta_command_runs_against_a_worker(worker, tmp_path):
+    """The compose service's command, with the image's /data and /out mapped to this checkout and tmp."""
+    compose = (REPO / "docker" / "compose.yaml").read_text()
+    block = re.search(r"^  ta:\n.*?^    command: (\[.*?\])\n", compose, re.MULTILINE | re.DOTALL).group(1)
+    command = json.loads(block)
+    args = [a.replace("/data", str(SAMPLE)).replace("/out", str(tmp_path)).replace("worker:50051", worker.address)
+            for a in command]
+    result = run_ta(*args, "--cache", str(tmp_path / "cache"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "report" / "index.html").is_file()
