@@ -347,11 +347,15 @@
             + valueHtml('mean', s.meanByDistance[k]) + valueHtml('standard error', s.seByDistance[k]);
         },
       },
-      // The band is two stacked lines: the lower edge, then its width filled.
+      // The band is two stacked lines: the lower edge, then its width filled. stackStrategy 'all': the default
+      // stacks negative and positive values apart, which would detach the band from a mean below zero.
       series: [
-        { type: 'line', name: 'lower', data: at(lower), stack: 'se', showSymbol: false, lineStyle: { opacity: 0 }, silent: true },
         {
-          type: 'line', name: '± 1 SE', data: at(band), stack: 'se', showSymbol: false, silent: true,
+          type: 'line', name: 'lower', data: at(lower), stack: 'se', stackStrategy: 'all', showSymbol: false,
+          lineStyle: { opacity: 0 }, silent: true,
+        },
+        {
+          type: 'line', name: '± 1 SE', data: at(band), stack: 'se', stackStrategy: 'all', showSymbol: false, silent: true,
           lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(178, 24, 43, 0.18)' }, itemStyle: { color: 'rgba(178, 24, 43, 0.35)' },
         },
         { type: 'line', name: 'mean', data: at(s.meanByDistance), showSymbol: false, itemStyle: { color: '#b2182b' }, lineStyle: { width: 2 } },
