@@ -163,7 +163,7 @@ final class ReportCommand implements Callable<Integer> {
             return matches.get(0);
         }
         for (int i = 0; suppression.isPresent() && i < plans.size(); i++) {
-            if (suppression.get().matrix(plans.get(i).id()).isPresent()) {
+            if (suppression.get().has(plans.get(i).id())) {
                 return i;
             }
         }

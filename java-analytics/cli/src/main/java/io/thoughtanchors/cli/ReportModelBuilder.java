@@ -45,9 +45,10 @@ final class ReportModelBuilder {
                     + " nothing to draw; see the warnings in run.json", null);
         }
         String focusId = run.plans().get(focus).id();
+        List<ReportModel.Sentence> sentences = sentences(run);
         return new ReportModel(settings(run, profile, dataPath), kurtosis(r), reliability(r.reliabilityAlternating()),
-                categories(r.categories(), run.traces()), sentences(run), focusTrace(run, focus, top.get(0)),
-                blackBox(run), suppression.map(e -> suppression(focusId, e)));
+                categories(r.categories(), run.traces()), sentences, focusTrace(run, focus, top.get(0)),
+                blackBox(r, sentences), suppression.map(e -> suppression(focusId, e)));
     }
 
     private static ReportModel.RunSettings settings(ReceiversRun.Outcome run, String profile, String dataPath) {
@@ -145,9 +146,8 @@ final class ReportModelBuilder {
     }
 
     /** Pooled over every sentence of every trace that has both numbers; the per-trace summary of §8.3 beside it. */
-    private static Optional<ReportModel.BlackBox> blackBox(ReceiversRun.Outcome run) {
-        return run.result().blackBox().map(b -> {
-            List<ReportModel.Sentence> all = sentences(run);
+    private static Optional<ReportModel.BlackBox> blackBox(ReceiverHeadResult r, List<ReportModel.Sentence> all) {
+        return r.blackBox().map(b -> {
             double[] x = all.stream().mapToDouble(ReportModel.Sentence::counterfactualImportance).toArray();
             double[] y = all.stream().mapToDouble(ReportModel.Sentence::receiverScore).toArray();
             CorrelationResult pearson = Correlation.pearson(x, y);

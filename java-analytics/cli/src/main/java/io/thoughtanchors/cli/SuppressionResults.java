@@ -50,12 +50,16 @@ final class SuppressionResults {
         }
     }
 
+    boolean has(String traceId) {
+        return Files.isRegularFile(file(traceId));
+    }
+
     /** The raw matrix of a trace, or empty when this run has none for it. */
     Optional<double[][]> matrix(String traceId) {
-        Path file = file(traceId);
-        if (!Files.isRegularFile(file)) {
+        if (!has(traceId)) {
             return Optional.empty();
         }
+        Path file = file(traceId);
         try {
             return Optional.of(parse(Files.readAllLines(file), file));
         } catch (IOException e) {

@@ -221,7 +221,7 @@
         {
           type: 'scatter', name: 'receiver head', xAxisIndex: 1, data: points.receiver, symbol: 'diamond', symbolSize: 13,
           itemStyle: { color: RECEIVER_COLOUR }, label: { show: true, position: 'top', formatter: (p) => flatLabel(p.value[2]) },
-          labelLayout: { moveOverlap: 'shiftX' },
+          labelLayout: { hideOverlap: true }, // a name that would overlap another is left to the tooltip
         },
       ],
     };
