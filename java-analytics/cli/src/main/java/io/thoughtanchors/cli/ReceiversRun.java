@@ -85,7 +85,7 @@ final class ReceiversRun {
         Map<String, Object> workerJson;
         try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), List.of(POOLED_ATTENTION))) {
             filled = new CacheFiller(cache, options, link, worker.modelFilter(), showProgress).fill(plans);
-            workerJson = workerJson(link, output);
+            workerJson = worker.runJson(link, output.resolve("worker.log"));
         }
         long t2 = System.nanoTime();
         ReceiverHeadResult result = analyse(plans, filled, options, cache, parallelism);
@@ -126,21 +126,6 @@ final class ReceiversRun {
 
     private static PooledAttention load(AnalysisOptions options, AttentionCache cache, CacheMetadata entry) {
         return options.pooling().wrap(entry.layers(), entry.heads(), entry.ranges().labelIndex(), cache.load(entry));
-    }
-
-    private Map<String, Object> workerJson(WorkerLink link, OutputFolder output) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("mode", link == null ? "none" : link.isLocal() ? "local" : "remote");
-        json.put("contacted", link != null && link.isOpen());
-        if (link != null && link.isLocal()) {
-            json.put("local_model", worker.localModel);
-            if (link.isOpen()) {
-                json.put("log", output.resolve("worker.log").toString());
-            }
-        } else if (link != null) {
-            json.put("addresses", link.addresses());
-        }
-        return json;
     }
 
     private static double seconds(long fromNanos, long toNanos) {

@@ -17,7 +17,6 @@ import io.thoughtanchors.worker.ModelInfo;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +86,7 @@ final class ReportModelBuilder {
 
     /** The analysis keys per-trace values by the paper-era numeric id; the report by trace id. */
     private static ReportModel.CategoryScores categories(CategoryResult c, List<Trace> traces) {
-        Map<Integer, String> idOf = new HashMap<>();
-        traces.forEach(t -> idOf.put(t.pnCi(), t.id()));
+        Map<Integer, String> idOf = ResultTables.idsByPnCi(traces);
         Map<String, Map<String, Double>> perTrace = new LinkedHashMap<>();
         for (String category : c.categories()) {
             Map<String, Double> values = new LinkedHashMap<>();

@@ -131,14 +131,20 @@ final class ResultTables {
 
     /** Per-trace category aggregates; the analysis keys them by the paper-era numeric id. */
     private static Table categoryValues(ReceiverHeadResult r, List<Trace> traces) {
-        Map<Integer, String> idOf = new HashMap<>();
-        traces.forEach(t -> idOf.put(t.pnCi(), t.id()));
+        Map<Integer, String> idOf = idsByPnCi(traces);
         List<List<Object>> rows = new ArrayList<>();
         for (String category : r.categories().categories()) {
             r.categories().perTrace().getOrDefault(category, Collections.emptySortedMap())
                     .forEach((pnCi, value) -> rows.add(List.of(category, idOf.get(pnCi), value)));
         }
         return new Table("category_values", List.of("category", "trace_id", "value"), rows);
+    }
+
+    /** Trace id by the paper-era numeric id ({@code pn_ci}) the category analysis keys its values by. */
+    static Map<Integer, String> idsByPnCi(List<Trace> traces) {
+        Map<Integer, String> idOf = new HashMap<>();
+        traces.forEach(t -> idOf.put(t.pnCi(), t.id()));
+        return idOf;
     }
 
     private static Table blackBoxByTrace(ReceiverHeadResult r) {

@@ -218,7 +218,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
                         fullRecompute, plan.textSha256());
                 results.add(runner.run(plan, new SuppressionStore(cacheRoot, key, w -> warn(warnings, w))));
             }
-            workerJson = workerJson(link, output, inFlight);
+            workerJson = worker.runJson(link, output.resolve("worker.log"));
+            workerJson.put("parallel", inFlight);
         }
         long t2 = System.nanoTime();
         List<TraceMatrices> matrices = results.stream().map(r -> matrices(r, klOptions)).toList();
@@ -317,19 +318,6 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
 
     private CategoryAggregate categoryAggregate(AnalysisOptions options) {
         return categoryAggregate != null ? categoryAggregate : options.categoryAggregate();
-    }
-
-    private Map<String, Object> workerJson(WorkerLink link, OutputFolder output, int inFlight) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("mode", link.isLocal() ? "local" : "remote");
-        if (link.isLocal()) {
-            json.put("local_model", worker.localModel);
-            json.put("log", output.resolve("worker.log").toString());
-        } else {
-            json.put("addresses", link.addresses());
-        }
-        json.put("parallel", inFlight);
-        return json;
     }
 
     private void printSummary(ModelInfo model, List<TraceSuppression.Result> results,

@@ -7,7 +7,9 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** How a command reaches a model worker — addresses, or the embedded one started with --local — shared by all. */
@@ -88,5 +90,21 @@ final class WorkerOptions {
                     Duration.ofSeconds(localTimeoutSeconds)), expectedModel(), capabilities);
         }
         return WorkerLink.remote(workers, source.addresses, expectedModel(), capabilities);
+    }
+
+    /** The "worker" block of run.json: how the worker was reached, and whether it was (null link: none given). */
+    Map<String, Object> runJson(WorkerLink link, Path localLog) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("mode", link == null ? "none" : link.isLocal() ? "local" : "remote");
+        json.put("contacted", link != null && link.isOpen());
+        if (link != null && link.isLocal()) {
+            json.put("local_model", localModel);
+            if (link.isOpen()) {
+                json.put("log", localLog.toString());
+            }
+        } else if (link != null) {
+            json.put("addresses", link.addresses());
+        }
+        return json;
     }
 }
