@@ -306,43 +306,47 @@ func (c *Cluster) checkWorker(w worker) {
 // secretFile checks that a file a flag names is mounted from a Secret that exists and has that key,
 // and returns the Secret's name and key.
 func (c *Cluster) secretFile(where, namespace string, pod *corev1.PodSpec, ctr *corev1.Container, flagName, file string) (string, string) {
-	for _, mount := range ctr.VolumeMounts {
-		dir := strings.TrimSuffix(mount.MountPath, "/")
-		if !strings.HasPrefix(file, dir+"/") {
-			continue
+	var mount *corev1.VolumeMount // the deepest mount holding the file, as in the container's file system
+	for i, m := range ctr.VolumeMounts {
+		dir := strings.TrimSuffix(m.MountPath, "/")
+		if strings.HasPrefix(file, dir+"/") && (mount == nil || len(dir) > len(strings.TrimSuffix(mount.MountPath, "/"))) {
+			mount = &ctr.VolumeMounts[i]
 		}
-		rel := strings.TrimPrefix(file, dir+"/")
-		volume := podVolume(pod, mount.Name)
-		if volume == nil || volume.Secret == nil {
-			c.fail(where, "%s %s is not in a Secret volume", flagName, file)
-			return "", ""
-		}
-		secretKey := rel
-		if len(volume.Secret.Items) > 0 {
-			secretKey = ""
-			for _, item := range volume.Secret.Items {
-				if item.Path == rel {
-					secretKey = item.Key
-				}
-			}
-			if secretKey == "" {
-				c.fail(where, "%s %s: volume %s mounts no item at %s", flagName, file, volume.Name, rel)
-				return "", ""
-			}
-		}
-		secret := c.secrets[key(namespace, volume.Secret.SecretName)]
-		if secret == nil {
-			c.fail(where, "%s %s: Secret %s is not defined (secrets.example.yaml lists the Secrets)",
-				flagName, file, volume.Secret.SecretName)
-			return "", ""
-		}
-		if !secretHasKey(secret, secretKey) {
-			c.fail(where, "%s %s: Secret %s has no key %s", flagName, file, secret.Name, secretKey)
-		}
-		return secret.Name, secretKey
 	}
-	c.fail(where, "%s %s is under no volume mount of the container", flagName, file)
-	return "", ""
+	if mount == nil {
+		c.fail(where, "%s %s is under no volume mount of the container", flagName, file)
+		return "", ""
+	}
+	dir := strings.TrimSuffix(mount.MountPath, "/")
+	rel := strings.TrimPrefix(file, dir+"/")
+	volume := podVolume(pod, mount.Name)
+	if volume == nil || volume.Secret == nil {
+		c.fail(where, "%s %s is not in a Secret volume", flagName, file)
+		return "", ""
+	}
+	secretKey := rel
+	if len(volume.Secret.Items) > 0 {
+		secretKey = ""
+		for _, item := range volume.Secret.Items {
+			if item.Path == rel {
+				secretKey = item.Key
+			}
+		}
+		if secretKey == "" {
+			c.fail(where, "%s %s: volume %s mounts no item at %s", flagName, file, volume.Name, rel)
+			return "", ""
+		}
+	}
+	secret := c.secrets[key(namespace, volume.Secret.SecretName)]
+	if secret == nil {
+		c.fail(where, "%s %s: Secret %s is not defined (secrets.example.yaml lists the Secrets)",
+			flagName, file, volume.Secret.SecretName)
+		return "", ""
+	}
+	if !secretHasKey(secret, secretKey) {
+		c.fail(where, "%s %s: Secret %s has no key %s", flagName, file, secret.Name, secretKey)
+	}
+	return secret.Name, secretKey
 }
 
 func podVolume(pod *corev1.PodSpec, name string) *corev1.Volume {
