@@ -18,8 +18,9 @@ REPORT_UI := java-analytics/report/ui
 BROWSER_TESTS := tests/browser
 CHROMIUM ?= /usr/bin/chromium
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 
-.PHONY: all setup venv tokenizers proto echarts browser chromium java test test-python test-java test-e2e demo bench clean
+.PHONY: all setup venv tokenizers proto echarts browser chromium java test test-deploy test-python test-java test-e2e demo bench clean
 
 all: setup java
 
@@ -81,7 +82,15 @@ browser: chromium $(BROWSER_TESTS)/node_modules/.stamp
 java: echarts
 	cd java-analytics && $(MVN) -DskipTests install
 
-test: test-python test-java test-e2e
+test: test-deploy test-python test-java test-e2e
+
+# The Kubernetes manifests and the compose file, decoded strictly into the real API types (k8s.io/api) and the
+# Compose Specification, and cross-checked (deploy/validate). Its Go modules come from the Go proxy at first use,
+# pinned by go.sum; the toolchain is the machine's own (never downloaded).
+test-deploy:
+	@test -x "$(GO)" || { echo "test-deploy: Go >= 1.24 is needed to validate deploy/k8s and docker/compose.yaml" \
+	  "against the Kubernetes API types (deploy/validate): install it, or set GO=<path to go>" >&2; exit 1; }
+	cd deploy/validate && GOTOOLCHAIN=local $(GO) test -mod=readonly -count=1 . && GOTOOLCHAIN=local $(GO) run -mod=readonly .
 
 test-python: setup
 	cd model-worker && ../$(PY) -m pytest -q

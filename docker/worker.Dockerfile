@@ -1,7 +1,8 @@
 # The model worker: one model behind gRPC. Build from the repository root:
 #   docker build -f docker/worker.Dockerfile -t thought-anchors-worker .
-#   docker run --gpus all -p 50051:50051 -v ~/.cache/huggingface:/root/.cache/huggingface \
+#   docker run --gpus all -p 127.0.0.1:50051:50051 -v ~/.cache/huggingface:/root/.cache/huggingface \
 #     thought-anchors-worker --model deepseek-ai/DeepSeek-R1-Distill-Qwen-14B --device cuda
+# (plaintext, so published on loopback only; other machines: TLS and a token, docs/operations.md)
 # With no arguments it serves the synthetic tiny-qwen2 model (random weights: pipeline checks only).
 FROM python:3.11-slim
 RUN apt-get update \
