@@ -159,10 +159,10 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
                         send(pb.TensorChunk(kind=pb.TensorChunk.NUCLEUS, arrow_ipc=blob, num_tokens=n,
                                             variant=variant, variants_total=total, first_position=first))
 
-                def full(self, variant, positions, logits):
+                def full(self, variant, first_position, positions, logits):
                     for blob in arrow_codec.full_logits_chunks(variant, positions, logits, args.max_chunk_bytes):
                         send(pb.TensorChunk(kind=pb.TensorChunk.FULL_LOGITS, arrow_ipc=blob, num_tokens=n,
-                                            variant=variant, variants_total=total))
+                                            variant=variant, variants_total=total, first_position=first_position))
 
                 def variant_done(self, variant):
                     pass
