@@ -5,10 +5,12 @@ documented exceptions. Chunks are encoded here with pyarrow, as worker.proto doc
 from __future__ import annotations
 
 import re
+import time
 from concurrent import futures
 
 import grpc
 import numpy as np
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 import pyarrow as pa
 import pytest
 
@@ -229,6 +231,45 @@ def test_a_status_after_some_chunks_is_raised_with_its_message(worker, code, err
         _pooled(client)
     assert type(info.value) is error and info.value.code == code
     assert info.value.details == "the worker's own words" and "Attention" in str(info.value)
+
+
+class Tagged(worker_pb2_grpc.ModelWorkerServicer):
+    """Answers Tokenize with its own tag as the only id: the tag says which server answered."""
+
+    def __init__(self, tag: int):
+        self.tag = tag
+
+    def Tokenize(self, request, context):
+        return pb.TokenizeResponse(ids=[self.tag], char_starts=[0], char_ends=[0], tokens=["<tag>"])
+
+
+def test_round_robin_skips_workers_their_health_service_reports_not_serving():
+    servers, addresses, health_services = [], [], []
+    try:
+        for tag in (1, 2, 3):
+            server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+            worker_pb2_grpc.add_ModelWorkerServicer_to_server(Tagged(tag), server)
+            service = health.HealthServicer()
+            service.set("", health_pb2.HealthCheckResponse.NOT_SERVING if tag == 2 else
+                        health_pb2.HealthCheckResponse.SERVING)
+            health_pb2_grpc.add_HealthServicer_to_server(service, server)
+            addresses.append(f"127.0.0.1:{server.add_insecure_port('127.0.0.1:0')}")
+            server.start()
+            servers.append(server)
+            health_services.append(service)
+        with ta.connect(addresses) as client:
+            seen = [int(client.tokenize("x").ids[0]) for _ in range(30)]
+            assert set(seen) == {1, 3}  # both serving workers share the calls, the other gets none
+            health_services[1].set("", health_pb2.HealthCheckResponse.SERVING)
+            for _ in range(100):  # health updates stream to the client; bounded wait for the change
+                if int(client.tokenize("x").ids[0]) == 2:
+                    break
+                time.sleep(0.02)
+            else:
+                pytest.fail("a worker back to SERVING got no call")
+    finally:
+        for server in servers:
+            server.stop(grace=None)
 
 
 def test_another_contract_version_is_refused(worker):

@@ -37,21 +37,22 @@ def connect(addresses: str | Sequence[str], *, unary_timeout: float = 60.0, stre
     all, backing off from `initial_backoff` (doubling) to `max_backoff` seconds. `max_message_bytes` bounds
     each message either way (the worker chunks replies at 3 MiB by default).
     """
+    if not (unary_timeout > 0 and stream_timeout > 0):
+        raise ValueError(f"timeouts must be positive, got {unary_timeout}, {stream_timeout}")
     settings = channel.ChannelSettings(max_attempts, initial_backoff, max_backoff, max_message_bytes)
     target = channel.target(addresses)
     return Client(channel.open_channel(target, settings), target, unary_timeout, stream_timeout)
 
 
 class Client:
-    """The worker's verbs. Use as a context manager (or call `close()`) to release the channel.
+    """The worker's verbs over one channel (made by `connect`, which checks the settings). Use as a context
+    manager (or call `close()`) to release the channel.
 
     Thread-safe (gRPC channels are); the Describe answer is fetched once and cached, since every
     streamed reply is checked against it.
     """
 
     def __init__(self, grpc_channel: grpc.Channel, target: str, unary_timeout: float, stream_timeout: float):
-        if not (unary_timeout > 0 and stream_timeout > 0):
-            raise ValueError(f"timeouts must be positive, got {unary_timeout}, {stream_timeout}")
         self._channel = grpc_channel
         self._stub = worker_pb2_grpc.ModelWorkerStub(grpc_channel)
         self.target = target

@@ -178,7 +178,7 @@ class _Variant:
     def complete(self, nucleus: bool) -> bool:
         return (not nucleus or self.next_position == self.num_tokens) and not self.missing_full
 
-    def nucleus_parts(self) -> Nucleus:
+    def build_nucleus(self) -> Nucleus:
         counts = np.concatenate(self.counts) if self.counts else np.zeros(0, dtype=np.int64)
         offsets = np.zeros(len(counts) + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
@@ -230,7 +230,7 @@ class LogitsAssembler:
             if variant is None or not variant.complete(self.max_k is not None):
                 raise StreamError(f"stream ended before variant {i} was complete"
                                   + (" (no chunk of it arrived)" if variant is None else ""))
-            nucleus = variant.nucleus_parts() if self.max_k is not None else None
+            nucleus = variant.build_nucleus() if self.max_k is not None else None
             out.append(VariantLogits(i, self.suppressions[i], self.num_tokens, variant.first_position, nucleus,
                                      variant.full))
         return out
