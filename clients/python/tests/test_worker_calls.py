@@ -95,6 +95,7 @@ def test_layers_stream_in_order_and_heads_follow_the_request(client, trace_text)
     assert [layer for layer, _ in streamed] == [0, 2]
     for layer, values in streamed:
         assert np.allclose(values, everything[layer][[3, 0]], atol=1e-6)
+    assert np.array_equal(client.attention(ids, ta.RAW, layers=[], heads=[]), everything)  # empty = all, as on the wire
 
 
 def test_leaving_a_layer_stream_early_cancels_it(qwen, trace_text):

@@ -126,8 +126,8 @@ class Client:
                   timeout: float | None = None) -> np.ndarray:
         """Post-softmax attention as float32 [layers, heads, rows, cols].
 
-        Axes: the requested `layers` in ascending order (None = all), `heads` (query heads) in the order
-        given (None = all); rows are query positions, columns key positions. RAW: token-level probabilities,
+        Axes: the requested `layers` in ascending order (None or empty = all), `heads` (query heads) in the order
+        given (None or empty = all); rows are query positions, columns key positions. RAW: token-level probabilities,
         rows = cols = N (BOS included), each row sums to 1 over its causal part. POOLED: block means over
         `pool_ranges` (sorted, disjoint, half-open token ranges), M[i, j] = mean of A over rows in range i and
         columns in range j; an empty range gives NaN rows and columns. `suppression` masks key ranges before
@@ -152,17 +152,16 @@ class Client:
         """As `attention`, streamed: yields (layer, float32 [heads, rows, cols]) as each layer completes, so only
         one layer is held. Leaving the loop early cancels the call, which stops the forward on the worker."""
         info = self.describe()
-        wanted_heads = list(range(info.num_query_heads)) if heads is None else [int(h) for h in heads]
+        asked_heads = [int(h) for h in heads] if heads is not None else []  # empty = all, as on the wire
         ranges = [(int(s), int(e)) for s, e in (pool_ranges or ())]
         request = pb.AttentionRequest(input=_model_input(input), mode=mode.value,
-                                      layers=[int(layer) for layer in layers or ()],
-                                      heads=[] if heads is None else wanted_heads,
+                                      layers=[int(layer) for layer in layers or ()], heads=asked_heads,
                                       pool_ranges=[pb.TokenRange(start=s, end=e) for s, e in ranges],
                                       query_block=query_block, max_chunk_bytes=max_chunk_bytes)
         if suppression is not None:
             request.suppression.CopyFrom(suppression.to_proto())
-        assembler = AttentionAssembler(mode, _layers_of(info, layers), wanted_heads, len(ranges), _token_count(input),
-                                       info)
+        assembler = AttentionAssembler(mode, _layers_of(info, layers), asked_heads or range(info.num_query_heads),
+                                       len(ranges), _token_count(input), info)
 
         def assemble(chunks: Iterable[pb.TensorChunk]) -> Iterator[tuple[int, np.ndarray]]:
             for chunk in chunks:

@@ -87,6 +87,9 @@ class Suppression:
             object.__setattr__(self, "layer_heads",
                                {int(layer): tuple(int(h) for h in heads) for layer, heads in self.layer_heads.items()})
 
+    def __hash__(self) -> int:
+        return hash((self.ranges, None if self.layer_heads is None else tuple(sorted(self.layer_heads.items()))))
+
     @property
     def is_baseline(self) -> bool:
         return not any(end > start for start, end in self.ranges)
