@@ -11,6 +11,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY Makefile ./
 COPY proto proto
+# The worker imports the generated gRPC stubs from the client distribution (one copy of the contract).
+COPY clients/python clients/python
 COPY model-worker model-worker
 # The same targets `make test` uses: pinned venv, npm tokenizers, Python code generated from proto/.
 RUN make venv tokenizers proto

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import grpc
 import yaml
@@ -53,6 +55,35 @@ def test_worker_image_builds_with_the_make_targets_ci_uses():
     for target in targets:
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), f"Makefile has no target {target}"
     assert "setup: venv tokenizers proto" in makefile
+
+
+def test_worker_image_copies_everything_its_make_targets_need(tmp_path):
+    """Only what the image COPYs (minus .dockerignore'd outputs) is there when `RUN make ...` runs: make's dry run
+    finds every prerequisite (the client distribution that holds the generated stubs among them), and the stub
+    generation it runs works in that copy."""
+    text = (REPO / "docker" / "worker.Dockerfile").read_text()
+    make_line = re.search(r"^RUN (make .+)$", text, re.MULTILINE)
+
+    def ignored(folder, names):  # build outputs that .dockerignore keeps out of the context
+        return [n for n in names if n in ("__pycache__", ".venv", "build", "node_modules") or n.endswith(".egg-info")
+                or (n == "thought_anchors" and Path(folder).name == "src")]
+
+    for sources, dest in re.findall(r"^COPY (?!--from)(.+) (\S+)$", text[: make_line.start()], re.MULTILINE):
+        for source in sources.split():
+            target = tmp_path / (dest if dest != "./" else source)
+            if (REPO / source).is_dir():
+                shutil.copytree(REPO / source, target, ignore=ignored)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / source, target)
+    dry = subprocess.run(["make", "-n", *make_line.group(1).split()[1:]], cwd=tmp_path, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    assert "build_stubs.py" in dry.stdout
+    generated = subprocess.run([sys.executable, "clients/python/build_stubs.py"], cwd=tmp_path, capture_output=True,
+                               text=True)
+    assert generated.returncode == 0, generated.stderr
+    assert (tmp_path / "clients/python/src/thought_anchors/worker/v1/worker_pb2_grpc.py").is_file()
+    assert not (tmp_path / "model-worker/src/thought_anchors").exists()  # one generated copy, in the client
 
 
 def test_analytics_image_runs_the_jar_the_build_produces():

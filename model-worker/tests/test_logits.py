@@ -63,7 +63,7 @@ class Collect:
             self.rows[(variant, part.first_position + r)] = (
                 part.token_ids[offsets[r]:offsets[r + 1]], part.logits[offsets[r]:offsets[r + 1]], part.retained[r])
 
-    def full(self, variant, positions, logits):
+    def full(self, variant, first_position, positions, logits):
         for p, row in zip(positions, logits):
             self.full_rows[(variant, p)] = row
 

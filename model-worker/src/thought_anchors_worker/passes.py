@@ -190,7 +190,7 @@ class LogitsEmitter:
 
     def nucleus(self, variant: int, part: CompressedPositions) -> None: ...
 
-    def full(self, variant: int, positions: list[int], logits: np.ndarray) -> None: ...
+    def full(self, variant: int, first_position: int, positions: list[int], logits: np.ndarray) -> None: ...
 
     def variant_done(self, variant: int) -> None: ...
 
@@ -288,7 +288,7 @@ class LogitsRunner:
         if self.full_positions:
             rows = [hidden[p - first] if p >= first else baseline_hidden[p] for p in self.full_positions]
             logits = self._logits(torch.stack(rows)).float().cpu().numpy()
-            self.emitter.full(variant, self.full_positions, logits)
+            self.emitter.full(variant, first, self.full_positions, logits)
         self.emitter.variant_done(variant)
 
     def _check_cancel(self):

@@ -16,10 +16,12 @@ import threading
 from typing import Callable, Iterator
 
 import grpc
+import numpy as np
 import torch
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
+from thought_anchors_client import text_units
 
 from . import __version__, arrow_codec, attention, validation
 from .attention import Cancelled
@@ -95,9 +97,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         text = request.text
         if not text:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "text is empty")
-        to_cp = validation.utf16_to_codepoint(text)
-        to_u16 = validation.codepoint_to_utf16(text)
-        limit = to_u16(len(text))
+        limit = int(text_units.utf16_positions(text)[-1])
         bad = [o for o in request.prefix_char_offsets if not 0 <= o <= limit]
         if bad:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
@@ -107,9 +107,10 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         if len(ids) > self.lm.max_tokens:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           f"text has {len(ids)} tokens; this worker accepts at most {self.lm.max_tokens}")
-        starts = [to_u16(s) for s, _ in encoding["offset_mapping"]]
-        ends = [to_u16(e) for _, e in encoding["offset_mapping"]]
-        prefixes = [text[: to_cp(o)] for o in request.prefix_char_offsets]
+        spans = np.asarray(encoding["offset_mapping"], dtype=np.int64).reshape(-1, 2)
+        starts = text_units.to_utf16(text, spans[:, 0]).tolist()
+        ends = text_units.to_utf16(text, spans[:, 1]).tolist()
+        prefixes = [text[:o] for o in text_units.to_codepoint(text, request.prefix_char_offsets).tolist()]
         nonempty = [p for p in prefixes if p]
         counted = iter(len(x) for x in self.lm.tokenizer(nonempty)["input_ids"]) if nonempty else iter(())
         counts = [next(counted) if p else 0 for p in prefixes]
@@ -159,10 +160,10 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
                         send(pb.TensorChunk(kind=pb.TensorChunk.NUCLEUS, arrow_ipc=blob, num_tokens=n,
                                             variant=variant, variants_total=total, first_position=first))
 
-                def full(self, variant, positions, logits):
+                def full(self, variant, first_position, positions, logits):
                     for blob in arrow_codec.full_logits_chunks(variant, positions, logits, args.max_chunk_bytes):
                         send(pb.TensorChunk(kind=pb.TensorChunk.FULL_LOGITS, arrow_ipc=blob, num_tokens=n,
-                                            variant=variant, variants_total=total))
+                                            variant=variant, variants_total=total, first_position=first_position))
 
                 def variant_done(self, variant):
                     pass

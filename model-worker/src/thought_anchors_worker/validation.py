@@ -23,28 +23,6 @@ class Limits:
     batch_size: int
 
 
-def utf16_to_codepoint(text: str):
-    """Java counts string positions in UTF-16 code units, Python in code points."""
-    if all(ord(c) < 0x10000 for c in text):
-        return lambda i: i
-    starts = []
-    for index, char in enumerate(text):
-        starts.append(index)
-        if ord(char) >= 0x10000:
-            starts.append(index)  # the low surrogate maps to the same code point
-    starts.append(len(text))
-    return lambda i: starts[i] if i < len(starts) else len(text)
-
-
-def codepoint_to_utf16(text: str):
-    if all(ord(c) < 0x10000 for c in text):
-        return lambda i: i
-    units = [0]
-    for char in text:
-        units.append(units[-1] + (2 if ord(char) >= 0x10000 else 1))
-    return lambda i: units[i]
-
-
 def input_ids(lm: LoadedModel, model_input: pb.ModelInput) -> list[int]:
     source = model_input.WhichOneof("source")
     if source == "text":
