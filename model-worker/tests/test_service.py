@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
+from thought_anchors_worker import service
 from thought_anchors_worker.passes import PooledSink, run_attention
 from thought_anchors_worker.validation import Limits
 from thought_anchors_worker.server import SERVICE_NAME, build_server
@@ -226,6 +227,57 @@ def test_calls_beyond_the_waiting_bound_are_refused(stub, text):
             time.sleep(0.1)
     else:
         pytest.fail("worker did not recover after cancellations")
+
+
+def _admits_a_call_within(stub, seconds: float) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            return len(list(stub.Attention(_attention(), timeout=30))) == 4
+        except grpc.RpcError as err:
+            assert err.code() == grpc.StatusCode.RESOURCE_EXHAUSTED, err
+            time.sleep(0.1)
+    return False
+
+
+def test_a_call_cancelled_after_its_forward_finished_gives_its_slot_back(qwen, text, monkeypatch):
+    """The forward has finished, the stream queue is full, the client cancels: the slot must come back.
+
+    With BDP probing off the client's stream window stays at 64 KiB, so messages of ~400 KB cross
+    one per message the client reads: reading one at a time until the forward is done leaves the
+    producer's queue full behind its last message. One slot (max_waiting=0) makes a leak visible
+    at once; three rounds show that slots do not drain away either.
+    """
+    finished = threading.Event()
+    real_pass = service.run_attention
+
+    def observed_pass(*args, **kwargs):
+        real_pass(*args, **kwargs)
+        finished.set()
+
+    monkeypatch.setattr(service, "run_attention", observed_pass)
+    srv, port, _ = build_server(qwen, "127.0.0.1:0", Limits(CHUNK, 64, 1), max_waiting=0)
+    srv.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.http2.bdp_probe", 0)])
+    stub = worker_pb2_grpc.ModelWorkerStub(channel)
+    raw = pb.AttentionRequest(input=pb.ModelInput(text=text), mode=pb.AttentionRequest.RAW, layers=[0, 1])
+    try:
+        total = len(list(stub.Attention(raw, timeout=60)))
+        for round_ in range(3):
+            finished.clear()
+            call = stub.Attention(raw, timeout=60)
+            read = 0
+            while not finished.wait(0.3):
+                next(call)
+                read += 1
+            assert total - read >= 5, f"only {total - read} of {total} chunks unread: the queue was not full"
+            call.cancel()
+            assert _admits_a_call_within(stub, 10), (
+                f"round {round_}: a call cancelled after {read} of its chunks, its forward done, "
+                "still holds the worker's only admission slot")
+    finally:
+        channel.close()
+        srv.stop(grace=None)
 
 
 def test_health_and_reflection(server):
