@@ -5,7 +5,8 @@ the gRPC generator through a small bounded queue: a slow client stalls the forwa
 of piling results up in memory, and a cancelled call (client cancel, deadline) sets an
 event that aborts the forward at the next layer or chunk. One forward runs at a time;
 calls beyond the waiting bound are refused with RESOURCE_EXHAUSTED instead of running
-the device out of memory.
+the device out of memory. No put or get on that queue waits without also watching the
+call's end, so a call that ends at any moment gives its admission slot back.
 """
 
 from __future__ import annotations
@@ -185,7 +186,9 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
             context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
                           f"worker busy: {self.admission.max_waiting} calls already waiting; retry later")
         cancel = threading.Event()
-        context.add_callback(cancel.set)  # runs when the RPC ends for any reason: cancel, deadline, done
+        # Runs when the RPC ends for any reason (cancel, deadline, done); False: it has already ended.
+        if not context.add_callback(cancel.set):
+            cancel.set()
         items: queue.Queue = queue.Queue(maxsize=_STREAM_QUEUE_DEPTH)
 
         def send(message):
@@ -203,7 +206,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         def produce():
             try:
                 self.admission.run(lambda: work(send), cancel)
-                items.put(_DONE)
+                _put_final(items, _DONE, cancel)
             except Cancelled:
                 log.info("call cancelled; forward abandoned")
             except BaseException as error:  # reported to the client, the worker keeps serving
@@ -214,7 +217,11 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
                     torch.cuda.empty_cache()
 
         producer = threading.Thread(target=produce, name="forward", daemon=True)
-        producer.start()
+        try:
+            producer.start()
+        except BaseException:
+            self.admission.release()
+            raise
         try:
             while True:
                 try:
@@ -234,6 +241,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
 
 
 def _put_final(items: queue.Queue, item, cancel: threading.Event) -> None:
+    """The producer's last message; given up once the call has ended (nobody will read it)."""
     while not cancel.is_set():
         try:
             items.put(item, timeout=0.05)
