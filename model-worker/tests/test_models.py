@@ -1,4 +1,5 @@
-"""Model loading: the real from_pretrained path (a local directory), and refusals with clear errors."""
+"""The hf backend's model loading: the real from_pretrained path (a local directory), and refusals with
+clear errors."""
 
 from __future__ import annotations
 
@@ -9,23 +10,28 @@ import sys
 import pytest
 import torch
 
-from thought_anchors_worker.models import ModelLoadError, load_model
+from thought_anchors_worker import backends
+from thought_anchors_worker.backend import LoadOptions, ModelLoadError
+from thought_anchors_worker.backends.hf.loading import load_model
 
 
 def test_local_directory_loads_through_the_real_path(qwen, tmp_path):
-    qwen.model.save_pretrained(tmp_path)
-    qwen.tokenizer.save_pretrained(tmp_path)
-    loaded = load_model(str(tmp_path))
-    assert not loaded.synthetic and loaded.model.config._attn_implementation == "thought_anchors"
-    ids = torch.tensor([qwen.tokenizer("Solve 2 + 2. <think>\nFour.</think>")["input_ids"]])
-    assert ids[0, 0].item() == loaded.bos_token_id == qwen.bos_token_id
+    qwen.lm.model.save_pretrained(tmp_path)
+    qwen.lm.tokenizer.save_pretrained(tmp_path)
+    loaded = backends.load("hf", LoadOptions(str(tmp_path)))
+    assert not loaded.describe().synthetic_weights
+    assert loaded.lm.model.config._attn_implementation == "thought_anchors"
+    ids = qwen.tokenize("Solve 2 + 2. <think>\nFour.</think>").ids
+    assert ids[0] == loaded.describe().bos_token_id == qwen.describe().bos_token_id
+    assert loaded.tokenize("Solve 2 + 2. <think>\nFour.</think>").ids == ids
+    inputs = torch.tensor([ids])
     with torch.inference_mode():
-        assert torch.equal(loaded.model(ids).logits, qwen.model(ids).logits)
+        assert torch.equal(loaded.lm.model(inputs).logits, qwen.lm.model(inputs).logits)
 
 
 def test_float16_and_bfloat16_loads(tmp_path):
     for dtype, expected in (("float16", torch.float16), ("bfloat16", torch.bfloat16)):
-        assert load_model("tiny-llama", dtype=dtype).dtype == expected
+        assert load_model("tiny-llama", dtype=dtype).model.dtype == expected
     with pytest.raises(ModelLoadError, match="unknown dtype"):
         load_model("tiny-llama", dtype="int3")
 

@@ -14,10 +14,9 @@ from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
-from thought_anchors_worker import service
-from thought_anchors_worker.passes import PooledSink, run_attention
-from thought_anchors_worker.validation import Limits
+from thought_anchors_worker.backend import AttentionPass, CaptureMode
 from thought_anchors_worker.server import SERVICE_NAME, build_server
+from thought_anchors_worker.validation import Limits
 
 CHUNK = 1 << 20  # small chunks so every stream is split across several messages
 
@@ -56,6 +55,7 @@ def _status(call) -> grpc.RpcError:
 
 def test_describe(stub, qwen):
     info = stub.Describe(pb.DescribeRequest())
+    assert info.architecture == "Qwen2ForCausalLM" and info.dtype == "float32" and info.devices == ["cpu"]
     assert (info.num_layers, info.num_query_heads, info.num_kv_heads, info.head_dim) == (4, 4, 2, 16)
     assert list(info.kv_head_of_query_head) == [0, 0, 1, 1]
     assert info.vocab_size == 151936 and info.bos_token_id == 151643
@@ -64,13 +64,24 @@ def test_describe(stub, qwen):
     assert info.max_chunk_bytes == CHUNK and "attention.pooled" in info.capabilities
 
 
+def test_describe_names_the_backend_and_its_version(stub):
+    import transformers
+
+    capabilities = list(stub.Describe(pb.DescribeRequest()).capabilities)
+    assert capabilities[-2:] == ["backend.hf", f"backend.version:transformers-{transformers.__version__}"]
+    features = capabilities[:-2]
+    assert features == sorted(features) and "logits.prefix_reuse" in features
+    assert [c for c in capabilities if c.startswith("backend.")] == capabilities[-2:]
+
+
 def test_tokenize_offsets_and_prefix_counts(stub, qwen, text):
     offsets = [0, 10, 200, len(text)]
     reply = stub.Tokenize(pb.TokenizeRequest(text=text, prefix_char_offsets=offsets))
-    assert list(reply.ids) == qwen.tokenizer(text)["input_ids"]
+    tokenizer = qwen.lm.tokenizer  # the model's own tokenizer, called directly
+    assert list(reply.ids) == tokenizer(text)["input_ids"]
     assert (reply.char_starts[0], reply.char_ends[0]) == (0, 0)  # BOS
     assert "".join(text[s:e] for s, e in zip(reply.char_starts[1:], reply.char_ends[1:])) == text
-    expected = [0] + [len(qwen.tokenizer(text[:o])["input_ids"]) for o in offsets[1:]]
+    expected = [0] + [len(tokenizer(text[:o])["input_ids"]) for o in offsets[1:]]
     assert list(reply.prefix_token_counts) == expected
 
 
@@ -82,7 +93,7 @@ def test_tokenize_counts_utf16_units_like_java(stub):
 
 
 def test_pooled_stream_decodes_to_the_promised_shapes(stub, qwen, text):
-    ids = qwen.tokenizer(text)["input_ids"]
+    ids = qwen.tokenize(text).ids
     n = len(ids)
     ranges = [pb.TokenRange(start=a, end=b) for a, b in [(5, 40), (40, 90), (90, 200), (200, n)]]
     chunks = list(stub.Attention(pb.AttentionRequest(input=pb.ModelInput(text=text), mode=pb.AttentionRequest.POOLED,
@@ -96,15 +107,14 @@ def test_pooled_stream_decodes_to_the_promised_shapes(stub, qwen, text):
     for layer, head, row, values in zip(*(table[c].to_pylist() for c in ("layer", "head", "row", "values"))):
         got[(layer, head, row)] = values
     expected = {}
-    sink = PooledSink([0, 1, 2, 3], 4, [(r.start, r.end) for r in ranges], n, qwen.device,
-                      lambda l, m: expected.__setitem__(l, m))
-    run_attention(qwen, ids, [1, 3], sink, None, 64, None)
+    forward = AttentionPass(ids, [1, 3], [0, 1, 2, 3], CaptureMode.POOLED, [(r.start, r.end) for r in ranges], None, 64)
+    qwen.attention(forward, lambda layer, _, m: expected.__setitem__(layer, m), threading.Event())
     for (layer, head, row), values in got.items():
         assert np.allclose(values, expected[layer][head, row], atol=1e-7)
 
 
 def test_raw_stream_is_chunked_within_the_limit(stub, qwen, text):
-    n = len(qwen.tokenizer(text)["input_ids"])
+    n = len(qwen.tokenize(text).ids)
     chunks = list(stub.Attention(pb.AttentionRequest(input=pb.ModelInput(text=text), mode=pb.AttentionRequest.RAW,
                                                      layers=[2], heads=[1, 3])))
     assert len(chunks) > 1 and all(len(c.arrow_ipc) <= CHUNK for c in chunks)
@@ -115,7 +125,7 @@ def test_raw_stream_is_chunked_within_the_limit(stub, qwen, text):
 
 
 def test_logits_stream_nucleus_and_full(stub, qwen, text):
-    n = len(qwen.tokenizer(text)["input_ids"])
+    n = len(qwen.tokenize(text).ids)
     request = pb.LogitsRequest(
         input=pb.ModelInput(text=text),
         variants=[pb.Suppression(), pb.Suppression(ranges=[pb.TokenRange(start=100, end=130)])],
@@ -183,7 +193,7 @@ def test_bad_logits_requests_are_invalid_argument(stub, request_, fragment):
 
 
 def test_oversized_text_is_refused(stub, qwen):
-    error = _status(lambda: stub.Tokenize(pb.TokenizeRequest(text="word " * (qwen.max_tokens + 10))))
+    error = _status(lambda: stub.Tokenize(pb.TokenizeRequest(text="word " * (qwen.describe().max_tokens + 10))))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "at most" in error.details()
 
 
@@ -240,7 +250,22 @@ def _admits_a_call_within(stub, seconds: float) -> bool:
     return False
 
 
-def test_a_call_cancelled_after_its_forward_finished_gives_its_slot_back(qwen, text, monkeypatch):
+class _Observed:
+    """The real backend, with an event set whenever one of its attention passes has returned."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.finished = threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def attention(self, *args):
+        self.backend.attention(*args)
+        self.finished.set()
+
+
+def test_a_call_cancelled_after_its_forward_finished_gives_its_slot_back(qwen, text):
     """The forward has finished, the stream queue is full, the client cancels: the slot must come back.
 
     With BDP probing off the client's stream window stays at 64 KiB, so messages of ~400 KB cross
@@ -248,15 +273,8 @@ def test_a_call_cancelled_after_its_forward_finished_gives_its_slot_back(qwen, t
     producer's queue full behind its last message. One slot (max_waiting=0) makes a leak visible
     at once; three rounds show that slots do not drain away either.
     """
-    finished = threading.Event()
-    real_pass = service.run_attention
-
-    def observed_pass(*args, **kwargs):
-        real_pass(*args, **kwargs)
-        finished.set()
-
-    monkeypatch.setattr(service, "run_attention", observed_pass)
-    srv, port, _ = build_server(qwen, "127.0.0.1:0", Limits(CHUNK, 64, 1), max_waiting=0)
+    backend = _Observed(qwen)
+    srv, port, _ = build_server(backend, "127.0.0.1:0", Limits(CHUNK, 64, 1), max_waiting=0)
     srv.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.http2.bdp_probe", 0)])
     stub = worker_pb2_grpc.ModelWorkerStub(channel)
@@ -264,10 +282,10 @@ def test_a_call_cancelled_after_its_forward_finished_gives_its_slot_back(qwen, t
     try:
         total = len(list(stub.Attention(raw, timeout=60)))
         for round_ in range(3):
-            finished.clear()
+            backend.finished.clear()
             call = stub.Attention(raw, timeout=60)
             read = 0
-            while not finished.wait(0.3):
+            while not backend.finished.wait(0.3):
                 next(call)
                 read += 1
             assert total - read >= 5, f"only {total - read} of {total} chunks unread: the queue was not full"
