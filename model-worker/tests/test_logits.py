@@ -69,9 +69,6 @@ class Collect:
         for p, row in zip(positions, logits):
             self.full_rows[(variant, p)] = row
 
-    def variant_done(self, variant):
-        pass
-
 
 VARIANTS = [
     Suppression([]),                                   # the baseline

@@ -208,8 +208,6 @@ class LogitsEmitter(Protocol):
     def full(self, variant: int, positions: list[int], logits: np.ndarray) -> None:
         """(len(positions), V) float32."""
 
-    def variant_done(self, variant: int) -> None: ...
-
 
 class CaptureSink(Protocol):
     """Where a backend's kernel hands float32 probabilities of a captured layer (``capture.py``

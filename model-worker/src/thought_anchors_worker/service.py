@@ -239,9 +239,6 @@ class _LogitsChunks:
             self.send(pb.TensorChunk(kind=pb.TensorChunk.FULL_LOGITS, arrow_ipc=blob, num_tokens=self.num_tokens,
                                      variant=variant, variants_total=self.variants_total))
 
-    def variant_done(self, variant: int) -> None:
-        pass
-
 
 def _abort_for(context, error: BaseException):
     if isinstance(error, InvalidRequest):

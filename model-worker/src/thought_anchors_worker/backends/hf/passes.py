@@ -131,7 +131,6 @@ class LogitsRunner:
             rows = [hidden[p - first] if p >= first else baseline_hidden[p] for p in self.full_positions]
             logits = self._logits(torch.stack(rows)).float().cpu().numpy()
             self.emitter.full(variant, self.full_positions, logits)
-        self.emitter.variant_done(variant)
 
     def _check_cancel(self):
         if self.cancel is not None and self.cancel.is_set():
