@@ -8,6 +8,7 @@ import time
 import grpc
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
@@ -141,7 +142,7 @@ def test_logits_stream_nucleus_and_full(stub, qwen, text):
     # Longer than one LM-head chunk (220 rows for this vocabulary): every chunk names the variant's first position.
     assert n > 220 and {c.first_position for c in nucleus if c.variant == 1} == {100}
     assert {c.first_position for c in nucleus if c.variant == 0} == {0}
-    lengths = pa.compute.list_value_length(by_variant[0]["token_ids"]).to_numpy()
+    lengths = pc.list_value_length(by_variant[0]["token_ids"]).to_numpy()
     assert np.all((lengths >= 1) & (lengths <= 100))
     full_table = pa.concat_tables(_table(c) for c in full)
     assert full_table["position"].to_pylist() == [n - 1, n - 1]
