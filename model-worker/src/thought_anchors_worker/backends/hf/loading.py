@@ -82,7 +82,8 @@ def load_model(name: str, dtype: str = "auto", device: str = "cpu", device_map: 
 
 
 def _check_supported(model, name: str) -> None:
-    """Refuse architectures whose attention does not go through transformers' interface."""
+    """Refuse models the kernel would serve wrongly: attention outside transformers' interface, or
+    anything the explicit float32 path does not reproduce (soft-capping, sliding windows)."""
     config = model.config
     if not getattr(model, "_supports_attention_backend", False):
         raise ModelLoadError(
@@ -91,6 +92,12 @@ def _check_supported(model, name: str) -> None:
         )
     if getattr(config, "final_logit_softcapping", None):
         raise ModelLoadError(f"{name!r} soft-caps its logits; the worker's chunked LM head does not")
+    if getattr(config, "attn_logit_softcapping", None):
+        raise ModelLoadError(f"{name!r} soft-caps its attention scores; the worker's attention kernel does not")
+    # Configs with layer_types declare each layer's window there (Qwen2, Gemma 3); others (Mistral)
+    # apply sliding_window, when set, to every layer.
     layer_types = getattr(config, "layer_types", None) or []
-    if any(t != "full_attention" for t in layer_types):
-        raise ModelLoadError(f"{name!r} uses sliding-window layers; only full causal attention is supported")
+    sliding = (any(t != "full_attention" for t in layer_types) if layer_types
+               else getattr(config, "sliding_window", None) is not None)
+    if sliding:
+        raise ModelLoadError(f"{name!r} uses sliding-window attention; only full causal attention is supported")
