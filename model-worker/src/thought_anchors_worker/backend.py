@@ -94,9 +94,11 @@ class ModelInfo:
         return [h // group for h in range(self.num_query_heads)]
 
 
-# Features a backend may declare in ModelInfo.capabilities. Validation refuses a request that
-# needs one the backend lacks; logits.prefix_reuse and logits.batched_variants only change speed
-# (without them a backend recomputes every position, from first_position 0, one variant at a time).
+# Features a backend may declare in ModelInfo.capabilities (worker.proto documents them). Every
+# backend serves tokenize.* (Tokenization has offsets and prefix counts). Validation refuses an
+# Attention or Logits request that needs a feature the backend lacks; logits.prefix_reuse and
+# logits.batched_variants only change speed (without them a backend recomputes and ships every
+# position from 0, one variant per forward).
 CAPABILITIES = frozenset({
     "tokenize.offsets", "tokenize.prefix_counts", "attention.raw", "attention.pooled",
     "suppression.all_heads", "suppression.per_head", "logits.nucleus", "logits.full",
