@@ -10,12 +10,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+import torch
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
-from thought_anchors_worker.backend import AttentionPass, CaptureMode
+from thought_anchors_worker.backend import AttentionPass, CaptureMode, DeviceOutOfMemory
 from thought_anchors_worker.server import SERVICE_NAME, build_server
 from thought_anchors_worker.validation import Limits
 
@@ -297,6 +298,55 @@ def test_a_call_cancelled_after_its_forward_finished_gives_its_slot_back(qwen, t
     finally:
         channel.close()
         srv.stop(grace=None)
+
+
+class _OutOfMemoryOnce:
+    """The real backend, whose next attention pass fails as a device out of memory would."""
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.fail = True
+        self.released = 0
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def attention(self, forward, emit, cancel):
+        if self.fail:
+            self.fail = False
+            raise DeviceOutOfMemory("CUDA out of memory. Tried to allocate 2.00 GiB")
+        self.backend.attention(forward, emit, cancel)
+
+    def release_memory(self):
+        self.released += 1
+        self.backend.release_memory()
+
+
+def test_device_out_of_memory_is_resource_exhausted_and_the_worker_keeps_serving(qwen):
+    backend = _OutOfMemoryOnce(qwen)
+    srv, port, _ = build_server(backend, "127.0.0.1:0", Limits(CHUNK, 64, 1), max_waiting=0)
+    srv.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    stub = worker_pb2_grpc.ModelWorkerStub(channel)
+    try:
+        error = _status(lambda: stub.Attention(_attention(), timeout=60))
+        assert error.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert error.details().startswith("device out of memory: CUDA out of memory. Tried to allocate 2.00 GiB")
+        assert "smaller query_block or batch_size" in error.details()
+        assert backend.released == 1
+        assert len(list(stub.Attention(_attention(), timeout=60))) == 4  # the only slot came back
+    finally:
+        channel.close()
+        srv.stop(grace=None)
+
+
+def test_the_hf_backend_reports_torch_out_of_memory_as_device_out_of_memory(qwen):
+    def emit(layer, first_row, matrices):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB\nmore detail")
+
+    forward = AttentionPass(qwen.tokenize("x y z").ids, [0], [0], CaptureMode.RAW, [], None, 64)
+    with pytest.raises(DeviceOutOfMemory, match=r"^CUDA out of memory. Tried to allocate 9.00 GiB$"):
+        qwen.attention(forward, emit, threading.Event())
 
 
 def test_health_and_reflection(server):
