@@ -87,11 +87,17 @@ def test_tokenize_offsets_and_prefix_counts(stub, qwen, text):
     assert list(reply.prefix_token_counts) == expected
 
 
-def test_tokenize_counts_utf16_units_like_java(stub):
+def test_tokenize_counts_utf16_units_like_java(stub, qwen):
     text = "a𝑥b = c"  # U+1D465 is two UTF-16 code units
-    reply = stub.Tokenize(pb.TokenizeRequest(text=text, prefix_char_offsets=[3, 4]))
+    reply = stub.Tokenize(pb.TokenizeRequest(text=text, prefix_char_offsets=[0, 1, 3, 4, 8]))
     assert reply.char_ends[-1] == 8  # len in UTF-16 units
-    assert reply.prefix_token_counts[0] == reply.prefix_token_counts[1] - 1 or reply.prefix_token_counts[0] > 0
+    # UTF-16 offsets 1, 3, 4, 8 end after "a", "a𝑥", "a𝑥b" and the whole text.
+    tokenizer = qwen.lm.tokenizer
+    expected = [0] + [len(tokenizer(prefix)["input_ids"]) for prefix in ("a", "a𝑥", "a𝑥b", text)]
+    assert list(reply.prefix_token_counts) == expected
+    spans = [text.encode("utf-16-le")[2 * s: 2 * e].decode("utf-16-le")
+             for s, e in zip(reply.char_starts[1:], reply.char_ends[1:])]
+    assert "".join(spans) == text  # every span, read as Java reads it, is the token's text
 
 
 def test_pooled_stream_decodes_to_the_promised_shapes(stub, qwen, text):

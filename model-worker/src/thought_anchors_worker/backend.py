@@ -95,7 +95,7 @@ class ModelInfo:
 
 
 # Features a backend may declare in ModelInfo.capabilities (worker.proto documents them). Every
-# backend serves tokenize.* (Tokenization has offsets and prefix counts). Validation refuses an
+# backend serves tokenize.* (tokenize gives offsets; count_tokens serves the prefix counts). Validation refuses an
 # Attention or Logits request that needs a feature the backend lacks; logits.prefix_reuse and
 # logits.batched_variants only change speed (without them a backend recomputes and ships every
 # position from 0, one variant per forward).
@@ -112,7 +112,6 @@ class Tokenization:
     char_starts: list[int]           # code points into the text; BOS is (0, 0)
     char_ends: list[int]
     tokens: list[str]                # the tokenizer's token strings, for display
-    prefix_token_counts: list[int]   # tokens of text[:offset] per requested offset (0 for offset 0)
 
 
 # ---------------------------------------------------------------- passes
@@ -230,8 +229,10 @@ class Backend(Protocol):
 
     def describe(self) -> ModelInfo: ...
 
-    def tokenize(self, text: str, prefix_offsets: Sequence[int] = ()) -> Tokenization:
-        """prefix_offsets: code points into text, each within [0, len(text)]."""
+    def tokenize(self, text: str) -> Tokenization: ...
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """How many tokens each text has as the model sees it (special tokens such as BOS included)."""
 
     def attention(self, forward: AttentionPass, emit: AttentionEmitter, cancel: threading.Event) -> None:
         """Post-softmax attention of the requested layers and heads, suppressed as asked, through a

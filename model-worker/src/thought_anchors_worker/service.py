@@ -106,14 +106,17 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         if bad:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           f"prefix_char_offsets {bad[:5]} are outside the text's {limit} characters")
-        tokens = self.backend.tokenize(text, [to_cp(o) for o in request.prefix_char_offsets])
+        tokens = self.backend.tokenize(text)
         max_tokens = self.backend.describe().max_tokens
         if len(tokens.ids) > max_tokens:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           f"text has {len(tokens.ids)} tokens; this worker accepts at most {max_tokens}")
+        prefixes = [text[: to_cp(o)] for o in request.prefix_char_offsets]
+        counted = iter(self.backend.count_tokens([p for p in prefixes if p]))
+        counts = [next(counted) if p else 0 for p in prefixes]  # an empty prefix has no tokens, not even BOS
         return pb.TokenizeResponse(ids=tokens.ids, char_starts=[to_u16(s) for s in tokens.char_starts],
-                                   char_ends=[to_u16(e) for e in tokens.char_ends],
-                                   prefix_token_counts=tokens.prefix_token_counts, tokens=tokens.tokens)
+                                   char_ends=[to_u16(e) for e in tokens.char_ends], prefix_token_counts=counts,
+                                   tokens=tokens.tokens)
 
     # ------------------------------------------------------------------ streaming verbs
 

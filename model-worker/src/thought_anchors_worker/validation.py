@@ -137,7 +137,7 @@ def attention(backend: Backend, request: pb.AttentionRequest, limits: Limits) ->
     layers = sorted(_indices(request.layers, model.num_layers, "layers"))
     heads = _indices(request.heads, model.num_query_heads, "heads")
     pool_ranges = []
-    if request.mode == pb.AttentionRequest.POOLED:
+    if mode is CaptureMode.POOLED:
         if not request.pool_ranges:
             raise InvalidRequest("POOLED needs pool_ranges")
         pool_ranges = [_range(r, n, f"pool_ranges[{i}]") for i, r in enumerate(request.pool_ranges)]
@@ -152,7 +152,7 @@ def attention(backend: Backend, request: pb.AttentionRequest, limits: Limits) ->
     if request.query_block < 0:
         raise InvalidRequest("query_block is negative")
     max_bytes = chunk_limit(request.max_chunk_bytes, limits)
-    cols = n if request.mode == pb.AttentionRequest.RAW else len(pool_ranges)
+    cols = n if mode is CaptureMode.RAW else len(pool_ranges)
     _fits(4 * cols + 12, max_bytes, "attention")
     forward = AttentionPass(ids, layers, heads, mode, pool_ranges, supp, request.query_block or limits.query_block)
     return AttentionArgs(forward, max_bytes)

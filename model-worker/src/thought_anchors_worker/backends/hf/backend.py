@@ -33,8 +33,11 @@ class HfBackend:
     def describe(self) -> ModelInfo:
         return self._info
 
-    def tokenize(self, text: str, prefix_offsets: Sequence[int] = ()) -> Tokenization:
-        return tokenizer.tokenize(self.lm.tokenizer, text, prefix_offsets)
+    def tokenize(self, text: str) -> Tokenization:
+        return tokenizer.tokenize(self.lm.tokenizer, text)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return tokenizer.count_tokens(self.lm.tokenizer, texts)
 
     def attention(self, forward: AttentionPass, emit: AttentionEmitter, cancel: threading.Event) -> None:
         sink = sink_for(forward, self._info.num_query_heads, self.lm.device, emit)

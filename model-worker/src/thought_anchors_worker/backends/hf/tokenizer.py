@@ -1,6 +1,6 @@
 """Tokenizers for the hf backend: transformers' fast tokenizers, and the npm BPE packages the
 synthetic models use. Any backend that wraps transformers models can reuse both, so Tokenize
-answers the same ids, offsets and prefix counts whichever of them serves the model.
+answers the same ids, offsets and counts whichever of them serves the model.
 """
 
 from __future__ import annotations
@@ -24,20 +24,21 @@ _TOKENIZER_PACKAGES = {
 }
 
 
-def tokenize(tokenizer: PreTrainedTokenizerFast, text: str, prefix_offsets: Sequence[int] = ()) -> Tokenization:
-    """Offsets are code points; prefix counts include special tokens (BOS), 0 for an empty prefix."""
+def tokenize(tokenizer: PreTrainedTokenizerFast, text: str) -> Tokenization:
+    """Offsets are code points (transformers' offset mapping)."""
     encoding = tokenizer(text, return_offsets_mapping=True)
     ids = encoding["input_ids"]
-    prefixes = [text[:offset] for offset in prefix_offsets]
-    nonempty = [p for p in prefixes if p]
-    counted = iter(len(x) for x in tokenizer(nonempty)["input_ids"]) if nonempty else iter(())
     return Tokenization(
         ids=ids,
         char_starts=[start for start, _ in encoding["offset_mapping"]],
         char_ends=[end for _, end in encoding["offset_mapping"]],
         tokens=tokenizer.convert_ids_to_tokens(ids),
-        prefix_token_counts=[next(counted) if p else 0 for p in prefixes],
     )
+
+
+def count_tokens(tokenizer: PreTrainedTokenizerFast, texts: Sequence[str]) -> list[int]:
+    """Special tokens (BOS) included; one batched call (the fast tokenizer encodes the batch in parallel)."""
+    return [len(ids) for ids in tokenizer(list(texts))["input_ids"]] if texts else []
 
 
 def bos_token_id(tokenizer: PreTrainedTokenizerFast) -> int:
