@@ -8,7 +8,6 @@ whichever backend computed the probabilities.
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from .backend import AttentionEmitter, AttentionPass, CaptureMode, CaptureSink
