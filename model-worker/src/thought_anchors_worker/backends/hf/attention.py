@@ -1,4 +1,4 @@
-"""The worker's attention implementation, registered with transformers' attention interface.
+"""The hf backend's attention kernel, registered with transformers' attention interface.
 
 One function serves every architecture that dispatches attention through
 ``AttentionInterface`` (Qwen2, Llama, ...). Per forward, a :class:`ForwardPlan` set in a
@@ -21,12 +21,14 @@ from __future__ import annotations
 import contextvars
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable
 
 import torch
 from transformers import AttentionInterface
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+
+from ...backend import Cancelled, CaptureSink, Suppression
 
 NAME = "thought_anchors"
 DESCRIPTION = "thought_anchors (explicit float32 softmax in query blocks where captured or head-suppressed; SDPA elsewhere)"
@@ -34,45 +36,13 @@ DESCRIPTION = "thought_anchors (explicit float32 softmax in query blocks where c
 _PLAN: contextvars.ContextVar["ForwardPlan | None"] = contextvars.ContextVar("thought_anchors_plan", default=None)
 
 
-class Cancelled(Exception):
-    """The call that owns this forward was cancelled; abandon the pass."""
-
-
 class StopForward(Exception):
     """Every requested layer has been captured; the rest of the forward is not needed."""
 
 
-class CaptureSink(Protocol):
-    """Receives float32 probabilities of one explicit-path layer, block by block."""
-
-    heads: torch.Tensor  # query heads to capture (long, on the model's device)
-    all_heads: bool      # heads is 0..H-1 in order: no selection needed
-
-    def block(self, layer: int, query_start: int, probs: torch.Tensor) -> None:
-        """probs: (len(heads), q_block, keys_visible) float32 for absolute query rows from query_start."""
-
-    def layer_done(self, layer: int) -> None: ...
-
-
-@dataclass
-class SampleSuppression:
-    """Suppression for one batch row: key columns and, per layer, the heads (None = all heads)."""
-
-    ranges: list[tuple[int, int]]
-    heads_by_layer: dict[int, list[int] | None] | None = None  # None: every head of every layer
-
-    def heads_at(self, layer: int) -> list[int] | None | bool:
-        """False if this layer is untouched, None for all heads, else the head list."""
-        if not self.ranges:
-            return False
-        if self.heads_by_layer is None:
-            return None
-        return self.heads_by_layer.get(layer, False)
-
-
 @dataclass
 class ForwardPlan:
-    samples: list[SampleSuppression] = field(default_factory=list)  # empty: no suppression
+    samples: list[Suppression] = field(default_factory=list)  # one per batch row; empty: no suppression
     capture_layers: frozenset[int] = frozenset()
     sink: CaptureSink | None = None
     query_block: int = 256
@@ -185,8 +155,7 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
         probs = torch.softmax(scores, dim=-1)
         out[:, :, q0:q1] = torch.matmul(probs.to(value.dtype), value[:, :, :visible])
         if capture:
-            captured = probs[0] if plan.sink.all_heads else probs[0].index_select(0, plan.sink.heads)
-            plan.sink.block(layer, offset + q0, captured)
+            plan.sink.block(layer, offset + q0, probs[0])
         del scores, probs
     if capture:
         plan.sink.layer_done(layer)
