@@ -1,10 +1,9 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.data.TraceFormatException;
-import io.thoughtanchors.worker.WorkerException;
-import picocli.CommandLine;
+import io.thoughtanchors.pipeline.PipelineException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 
@@ -40,27 +39,22 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler, Co
         return ExitStatus.USAGE.code;
     }
 
+    /** The one place a failure's kind becomes an exit status. */
     static ExitStatus statusOf(Throwable ex) {
-        if (ex instanceof CliFailure f) {
-            return f.status();
+        if (!(ex instanceof PipelineException p)) {
+            return ExitStatus.INTERNAL;
         }
-        if (ex instanceof TraceFormatException) {
-            return ExitStatus.BAD_INPUT;
-        }
-        if (ex instanceof WorkerException) {
-            return ExitStatus.WORKER;
-        }
-        return ExitStatus.INTERNAL;
+        return switch (p.kind()) {
+            case INVALID_REQUEST -> ExitStatus.USAGE;
+            case BAD_INPUT -> ExitStatus.BAD_INPUT;
+            case WORKER -> ExitStatus.WORKER;
+            case OUTPUT -> ExitStatus.OUTPUT;
+            case INTERNAL -> ExitStatus.INTERNAL;
+        };
     }
 
     private static String messageOf(Exception ex, ExitStatus status) {
-        return switch (status) {
-            case INTERNAL -> "internal error: " + ex;
-            case WORKER -> ex instanceof WorkerException ? "worker problem: " + ex.getMessage() : ex.getMessage();
-            case BAD_INPUT -> ex instanceof TraceFormatException ? "cannot read the traces: " + ex.getMessage()
-                    : ex.getMessage();
-            default -> ex.getMessage();
-        };
+        return ex instanceof PipelineException ? ex.getMessage() : "internal error: " + ex;
     }
 
     /** --verbose may be given to any (sub)command, so look at every level of the parse. */

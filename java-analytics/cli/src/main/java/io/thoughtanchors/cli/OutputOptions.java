@@ -17,11 +17,6 @@ final class OutputOptions {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
-    /** The folder, checked but not created yet. */
-    OutputFolder folder() {
-        return OutputFolder.check(out, force);
-    }
-
     boolean showProgress() {
         return !noProgress;
     }

@@ -1,5 +1,7 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.pipeline.ReceiversResult;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,21 +71,17 @@ final class ReceiversCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    private final WorkerFactory workers;
+    private final WorkerConnector workers;
 
-    ReceiversCommand(WorkerFactory workers) {
+    ReceiversCommand(WorkerConnector workers) {
         this.workers = workers;
     }
 
     @Override
     public Integer call() {
-        new ReceiversRun("receivers", receivers, worker, workers, output.showProgress(), this::warn)
-                .run(output.folder(), spec.commandLine().getOut(), plans -> { });
+        ReceiversResult result = Main.pipeline(workers, spec, output.showProgress())
+                .receivers(receivers.request(output, worker));
+        RunSummary.print(spec.commandLine().getOut(), result);
         return ExitStatus.SUCCESS.code;
-    }
-
-    private void warn(String message) {
-        spec.commandLine().getErr().println("ta: warning: " + message);
-        spec.commandLine().getErr().flush();
     }
 }

@@ -1,7 +1,7 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.analysis.AnalysisOptions;
 import io.thoughtanchors.analysis.Profile;
+import io.thoughtanchors.pipeline.ReceiversRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -29,17 +29,12 @@ final class ReceiversOptions {
     @Option(names = "--threads", paramLabel = "N", description = "Traces analysed at once (default: cores, at most 4).")
     Integer threads;
 
-    AnalysisOptions options() {
-        return overrides.apply(profile.options());
-    }
-
-    int parallelism() {
-        if (threads == null) {
-            return Math.min(4, Runtime.getRuntime().availableProcessors());
-        }
-        if (threads < 1) {
-            throw CliFailure.usage("--threads must be at least 1, got " + threads);
-        }
-        return threads;
+    /** The request these options, the output options and the worker options describe. */
+    ReceiversRequest request(OutputOptions output, WorkerOptions worker) {
+        ReceiversRequest request = ReceiversRequest.of(data, output.out).withForce(output.force)
+                .withProfile(profile).withOptions(overrides.apply(profile.options()))
+                .withThreads(threads == null ? ReceiversRequest.defaultThreads() : threads)
+                .withWorker(worker.target());
+        return cacheDir == null ? request : request.withCache(cacheDir);
     }
 }

@@ -2,6 +2,9 @@ package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +30,7 @@ class ReceiversCommandTest {
             "deepseek-r1-distill-qwen-14b/correct/2238", "deepseek-r1-distill-qwen-14b/correct/3448");
     static final int LAYERS = 3;
     static final int HEADS = 4;
-    static final WorkerFactory NO_WORKER = addresses -> fail("no worker should be contacted, got " + addresses);
+    static final WorkerConnector NO_WORKER = target -> fail("no worker should be contacted, got " + target);
 
     @TempDir
     Path tmp;
@@ -149,7 +152,7 @@ class ReceiversCommandTest {
 
     @Test
     void missingDataFolderIsBadInput() {
-        CliRun run = CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), "receivers", "--data",
+        CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "receivers", "--data",
                 tmp.resolve("nowhere").toString(), "--worker", "fake:1", "--out", tmp.resolve("out").toString());
 
         assertEquals(3, run.status(), run.transcript());
@@ -253,7 +256,7 @@ class ReceiversCommandTest {
         List<String> args = new ArrayList<>(List.of("receivers", "--data", data.toString(), "--worker", "fake:1",
                 "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
         args.addAll(List.of(extra));
-        return CliRun.of(addresses -> fake, args.toArray(String[]::new));
+        return CliRun.of(target -> fake, args.toArray(String[]::new));
     }
 
     private List<Path> cacheFiles() throws IOException {

@@ -3,6 +3,8 @@ package io.thoughtanchors.cli;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.thoughtanchors.analysis.suppression.SingleSentenceCheck;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInput;
@@ -115,6 +117,6 @@ class SuppressCheckCommandTest {
         all.addAll(List.of(args));
         all.addAll(List.of("--worker", "fake:1", "--out", tmp.resolve("out").toString(), "--cache",
                 tmp.resolve("cache").toString(), "--no-progress"));
-        return CliRun.of(addresses -> fake, all.toArray(String[]::new));
+        return CliRun.of(target -> fake, all.toArray(String[]::new));
     }
 }

@@ -6,6 +6,10 @@ import io.thoughtanchors.analysis.suppression.SparseKl;
 import io.thoughtanchors.analysis.suppression.SuppFormat;
 import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.RoundRobinWorker;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.suppression.PassExecutor;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.Nucleus;
@@ -185,7 +189,7 @@ class SuppressionMatrixCommandTest {
     /** A one-worker run on a fresh cache: the reference matrix. */
     private Path uninterrupted() {
         Path out = tmp.resolve("reference");
-        CliRun run = CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
+        CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
                 TRACE.toString(), "--worker", "fake:1", "--out", out.toString(), "--cache",
                 tmp.resolve("reference-cache").toString(), "--no-progress");
         assertEquals(0, run.status(), run.transcript());
@@ -254,6 +258,6 @@ class SuppressionMatrixCommandTest {
         List<String> args = new ArrayList<>(List.of("suppression-matrix", "--data", data.toString(), "--worker",
                 addresses, "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
         args.addAll(List.of(extra));
-        return CliRun.of(a -> worker, args.toArray(String[]::new));
+        return CliRun.of(t -> worker, args.toArray(String[]::new));
     }
 }
