@@ -1,6 +1,5 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.suppression.SingleSentenceCheck.PassCriterion;
 import io.thoughtanchors.analysis.suppression.SingleSentenceCheck;
 import io.thoughtanchors.pipeline.SuppressCheckRequest;
@@ -45,8 +44,9 @@ final class SuppressCheckCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "DIR", description = "The trace: a problem_<id> folder.")
     Path traceDir;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "A folder of traces (with --problem, or for --heads-from DATA).")
-    Path data;
+    /** With --problem, or for --heads-from DATA. */
+    @Mixin
+    OptionalDataOption data;
 
     @Option(names = "--problem", paramLabel = "ID",
             description = "The trace in --data: a problem id (2238) or a trace id suffix (correct/2238).")
@@ -60,9 +60,9 @@ final class SuppressCheckCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions worker;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "RECOMMENDED",
-            description = "Option set of the receiver-head analysis: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Profile profile;
+    /** The receiver-head analysis' option set. */
+    @Mixin
+    ProfileOption profile;
 
     @Mixin
     AnalysisOverrides overrides;
@@ -83,18 +83,12 @@ final class SuppressCheckCommand implements Callable<Integer> {
             description = "Pass criterion: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     PassCriterion criterion;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Also write suppress_check.json here.")
-    Path out;
+    /** suppress_check.json goes here. */
+    @Mixin
+    OptionalOutputOptions output;
 
-    @Option(names = "--cache", paramLabel = "DIR",
-            description = "Attention cache (default: <out>/../.ta-cache, or ./.ta-cache without --out).")
-    Path cacheDir;
-
-    @Option(names = "--force", description = "Write into an existing output folder.")
-    boolean force;
-
-    @Option(names = "--no-progress", description = "No progress bar on stderr.")
-    boolean noProgress;
+    @Mixin
+    CacheOption cache;
 
     private final WorkerConnector workers;
 
@@ -104,15 +98,15 @@ final class SuppressCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SuppressCheckResult result = Main.pipeline(workers, spec, !noProgress).suppressCheck(request());
+        SuppressCheckResult result = Main.pipeline(workers, spec, output.showProgress()).suppressCheck(request());
         print(spec.commandLine().getOut(), result);
         return ExitStatus.SUCCESS.code;
     }
 
     private SuppressCheckRequest request() {
-        return new SuppressCheckRequest(Optional.ofNullable(traceDir), Optional.ofNullable(data),
-                Optional.ofNullable(problem), headsFrom, Optional.ofNullable(out), force, Optional.ofNullable(cacheDir),
-                profile, overrides.apply(profile.options()), suppressHeads,
+        return new SuppressCheckRequest(Optional.ofNullable(traceDir), data.data(), Optional.ofNullable(problem),
+                headsFrom, output.out(), output.force, cache.cache(), profile.profile,
+                overrides.apply(profile.profile.options()), suppressHeads,
                 truncateAfter == null ? OptionalInt.empty() : OptionalInt.of(truncateAfter), temperature, criterion,
                 worker.target());
     }

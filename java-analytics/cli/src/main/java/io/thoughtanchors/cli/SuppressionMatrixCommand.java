@@ -1,6 +1,5 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.suppression.KlMode;
 import io.thoughtanchors.analysis.suppression.PredictionAlignment;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooling;
@@ -21,7 +20,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -66,9 +64,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Trace folder: a problem_<id> folder, a solution-type folder, a model folder or a root of them.")
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Mixin
     WorkerOptions worker;
@@ -76,13 +73,12 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     @Mixin
     OutputOptions outputOptions;
 
-    @Option(names = "--cache", paramLabel = "DIR",
-            description = "Cache root, shared with receivers (default: <out>/../.ta-cache).")
-    Path cacheDir;
+    @Mixin
+    CacheOption cache;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "RECOMMENDED",
-            description = "Sentences and boundaries: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Profile profile;
+    /** Its sentences and token boundaries are what matters here. */
+    @Mixin
+    ProfileOption profile;
 
     @Mixin
     TextOverrides textOverrides;
@@ -162,12 +158,13 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     }
 
     private SuppressionMatrixRequest request() {
-        SuppressionMatrixRequest request = SuppressionMatrixRequest.of(data, outputOptions.out)
-                .withForce(outputOptions.force).withProfile(profile).withOptions(textOverrides.apply(profile.options()))
+        SuppressionMatrixRequest request = SuppressionMatrixRequest.of(data.data, outputOptions.out)
+                .withForce(outputOptions.force).withProfile(profile.profile)
+                .withOptions(textOverrides.apply(profile.profile.options()))
                 .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute)
                 .withVariantsPerCall(variantsPerCall).withBatchSize(batchSize).withDistancePooling(distancePooling)
                 .withCategoryMinEntries(categoryMinEntries).withWorker(worker.target());
-        request = cacheDir == null ? request : request.withCache(cacheDir);
+        request = cache.cache().map(request::withCache).orElse(request);
         request = parallel == null ? request : request.withParallel(parallel);
         return categoryAggregate == null ? request : request.withCategoryAggregate(categoryAggregate);
     }

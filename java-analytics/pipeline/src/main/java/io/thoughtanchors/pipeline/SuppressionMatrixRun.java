@@ -101,13 +101,7 @@ final class SuppressionMatrixRun {
     }
 
     private static TraceMatrix matrices(TraceSuppression.Result r, SuppressionMatrixRequest request) {
-        double[][] raw;
-        try {
-            raw = KlColumns.matrix(r.baseline(), r.input().input(), r.columns(), request.kl());
-        } catch (IllegalStateException e) {
-            throw PipelineException.worker("trace " + r.plan().id() + ": " + e.getMessage() + " ("
-                    + request.kl().klMode() + "; the worker's logits are not finite, or try the other --kl-mode)", e);
-        }
+        double[][] raw = KlColumns.matrix(r.plan().id(), r.baseline(), r.input().input(), r.columns(), request.kl());
         return new TraceMatrix(r.plan(), r, raw, RowNormalisation.normalise(raw));
     }
 

@@ -1,18 +1,15 @@
 package io.thoughtanchors.pipeline.suppression;
 
 import io.thoughtanchors.analysis.suppression.KlMode;
-import io.thoughtanchors.analysis.suppression.SparseKl;
 import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
+import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.worker.Nucleus;
-import io.thoughtanchors.worker.TokenRange;
-
-import java.util.Arrays;
 
 /**
- * Between the passes and the matrix: per suppressed pass, the divergences {@code κ_t} at every position under both
- * KL modes ({@link #compute}); and, from all of them, the matrix {@code E} under chosen options ({@link #matrix}).
- * The KL itself and the averaging windows are {@link SuppressionMatrix}'s.
+ * Between the passes and the matrix, both through {@link SuppressionMatrix}: per suppressed pass, the divergences
+ * {@code κ_t} at every position under both KL modes ({@link #compute}, stored); and, from all of them, the matrix
+ * {@code E} under chosen options ({@link #matrix}), column by column as {@link SuppressionMatrix#addColumn} builds it.
  */
 public final class KlColumns {
 
@@ -20,69 +17,46 @@ public final class KlColumns {
     private final SuppressionMatrix sparseWithTail;
 
     KlColumns(Nucleus baseline, SuppressionInput input, double klTemperature) {
-        SuppressionOptions raw = SuppressionOptions.REFERENCE.withTemperature(klTemperature).withTakeLog(false);
-        this.referenceSparse = matrix(baseline, input, raw.withKlMode(KlMode.REFERENCE_SPARSE));
-        this.sparseWithTail = matrix(baseline, input, raw.withKlMode(KlMode.SPARSE_WITH_TAIL));
+        SuppressionOptions kappa = SuppressionOptions.REFERENCE.withTemperature(klTemperature).withTakeLog(false);
+        this.referenceSparse = matrix(baseline, input, kappa.withKlMode(KlMode.REFERENCE_SPARSE));
+        this.sparseWithTail = matrix(baseline, input, kappa.withKlMode(KlMode.SPARSE_WITH_TAIL));
     }
 
     /**
-     * κ of the pass with sentence {@code j} suppressed. Synchronised: the matrices reuse scratch buffers.
+     * κ of the pass with sentence {@code j} suppressed, under both modes (a mode may hold NaN where its divergence is
+     * undefined; {@link #matrix} refuses that only if the mode is chosen). Synchronised: the matrices reuse scratch
+     * buffers.
      *
      * @throws IllegalArgumentException if the pass does not cover the positions sentence j can change
      */
     synchronized PositionKl compute(int j, Nucleus suppressed) {
-        return new PositionKl(j, kappa(referenceSparse, j, suppressed), kappa(sparseWithTail, j, suppressed));
-    }
-
-    /** A mode whose KL is NaN at some position keeps NaN (refused by {@link #matrix} only if that mode is chosen). */
-    private static double[] kappa(SuppressionMatrix m, int j, Nucleus suppressed) {
-        try {
-            return m.positionValues(j, suppressed);
-        } catch (IllegalStateException e) {
-            double[] nan = new double[m.numTokens()];
-            Arrays.fill(nan, Double.NaN);
-            return nan;
-        }
+        return new PositionKl(j, referenceSparse.divergences(j, suppressed), sparseWithTail.divergences(j, suppressed));
     }
 
     /**
-     * {@code E[i][j]} = mean of {@code ℓ_t} over sentence i's window ({@link SuppressionMatrix#averagedPositions}),
-     * {@code ℓ_t = ln(κ_t + 1e-9)} or {@code κ_t}, as {@link SuppressionMatrix#addColumn} computes it.
+     * {@code E[i][j]} = mean of {@code ℓ_t} over sentence i's positions, {@code ℓ_t = ln(κ_t + 1e-9)} or {@code κ_t},
+     * from the stored κ of {@code options}' KL mode.
      *
-     * @throws IllegalStateException if a column is missing or some {@code ℓ_t} is NaN (a hard error, spec §11.1)
+     * @param traceId for messages
+     * @throws PipelineException (worker) naming the position and sentence if the chosen mode's κ is NaN somewhere
+     *                           (a hard error, spec §11.1: the worker's logits are not usable under this mode)
      */
-    public static double[][] matrix(Nucleus baseline, SuppressionInput input, PositionKl[] columns,
-                             SuppressionOptions options) {
+    public static double[][] matrix(String traceId, Nucleus baseline, SuppressionInput input, PositionKl[] columns,
+                                    SuppressionOptions options) {
         SuppressionMatrix m = matrix(baseline, input, options);
-        for (int j = 0; j < columns.length; j++) {
-            if (columns[j] == null) {
-                throw new IllegalStateException("column " + j + " was never computed");
-            }
-            double[] ell = ell(columns[j].of(options.klMode()), options.takeLog(), j);
-            double[] column = new double[m.size()];
-            for (int i = 0; i < m.size(); i++) {
-                TokenRange window = m.averagedPositions(i);
-                double sum = 0;
-                for (int t = window.start(); t < window.end(); t++) {
-                    sum += ell[t];
+        for (PositionKl column : columns) {
+            double[] kappa = column.of(options.klMode());
+            for (int t = 0; t < kappa.length; t++) {
+                if (Double.isNaN(kappa[t])) {
+                    throw PipelineException.worker("trace " + traceId + ": the " + options.klMode() + " divergence"
+                            + " is undefined (NaN) at position " + t + " with sentence " + column.column()
+                            + " suppressed; the worker's nuclei cannot be compared there (try the other --kl-mode)",
+                            null);
                 }
-                column[i] = window.isEmpty() ? Double.NaN : sum / window.length();
             }
-            m.putColumn(j, column);
+            m.addColumn(column.column(), kappa);
         }
         return m.matrix();
-    }
-
-    private static double[] ell(double[] kappa, boolean takeLog, int j) {
-        double[] ell = new double[kappa.length];
-        for (int t = 0; t < kappa.length; t++) {
-            ell[t] = takeLog ? SparseKl.logTransform(kappa[t]) : kappa[t];
-            if (Double.isNaN(ell[t])) {
-                throw new IllegalStateException("suppression KL is NaN at position " + t + " with sentence " + j
-                        + " suppressed");
-            }
-        }
-        return ell;
     }
 
     private static SuppressionMatrix matrix(Nucleus baseline, SuppressionInput input, SuppressionOptions options) {
