@@ -49,10 +49,11 @@ import java.util.concurrent.Callable;
             "  by \"|||\"). One record batch per layer, one row per head: layer:int32,",
             "  head:int32, matrix:fixed_size_list<float32>[n*n] as the worker sent it.",
             "  Schema metadata: model id, dtype, modes, full text hash, layers, heads, n,",
-            "  the model's Describe answer and the trace's token ranges. Each file is",
-            "  written atomically right after its forward pass, so an interrupted run",
-            "  keeps finished traces; an entry whose metadata does not match is",
-            "  recomputed with a warning."})
+            "  the model's Describe answer, the trace's token ranges and a CRC-32C of",
+            "  all of it with the matrices. Each file is written atomically right after",
+            "  its forward pass, so an interrupted run keeps finished traces; an entry",
+            "  whose metadata does not match is recomputed, a damaged one (checksum) is",
+            "  deleted and recomputed, each with a one-line warning."})
 final class ReceiversCommand implements Callable<Integer> {
 
     @Mixin

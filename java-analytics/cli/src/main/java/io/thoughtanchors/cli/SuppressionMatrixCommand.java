@@ -55,7 +55,8 @@ import java.util.concurrent.Callable;
             "    p<top-p>-k<max-k>-t<temperature>-f16-kl<kl-temperature>-<reuse|full>/<text id>/",
             "  meta.json (key, model, token ranges, input token ids), baseline.nucleus (CSR, big-endian",
             "  binary), kl-NNNN.bin (per suppressed sentence: KL at every position under both KL modes,",
-            "  float64). Files are written atomically right after their pass."})
+            "  float64). Each file carries a CRC-32C of its content and is written atomically",
+            "  right after its pass; a damaged one is deleted and recomputed with a warning."})
 final class SuppressionMatrixCommand implements Callable<Integer> {
 
     @Mixin

@@ -2,6 +2,7 @@ package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thoughtanchors.pipeline.Damage;
 import io.thoughtanchors.pipeline.FakeModelWorker;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
@@ -148,6 +149,26 @@ class ReceiversCommandTest {
         assertEquals(0, run.status(), run.transcript());
         assertEquals(1, fake.attentionCalls);
         assertTrue(run.err().contains("warning") && run.err().contains("recomputing"), run.err());
+    }
+
+    @Test
+    void sameSizeDamageInTheMiddleOfAnAttentionEntryIsCaughtDiscardedAndRecomputed() throws IOException {
+        assertEquals(0, receivers(new FakeModelWorker(LAYERS, HEADS), tmp.resolve("first")).status());
+        Path entry = cacheFiles().get(0);
+        Damage.flipMiddle(entry);
+
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = receivers(fake, tmp.resolve("second"));
+
+        assertEquals(0, run.status(), run.transcript());
+        assertEquals(1, fake.attentionCalls, "the damaged trace alone is recomputed");
+        List<String> reports = run.err().lines().filter(l -> l.contains(entry.toString())).toList();
+        assertEquals(1, reports.size(), "reported in one line: " + run.err());
+        assertTrue(reports.get(0).contains("checksum"), reports.get(0));
+        for (String table : List.of("top_heads.csv", "head_kurtosis_by_trace.csv", "sentence_scores.csv")) {
+            assertEquals(Files.readString(tmp.resolve("first").resolve(table)),
+                    Files.readString(tmp.resolve("second").resolve(table)), table);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.suppression.SparseKl;
 import io.thoughtanchors.analysis.suppression.SuppFormat;
 import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
+import io.thoughtanchors.pipeline.Damage;
 import io.thoughtanchors.pipeline.FakeModelWorker;
 import io.thoughtanchors.pipeline.RoundRobinWorker;
 import io.thoughtanchors.pipeline.cache.Json;
@@ -14,6 +15,7 @@ import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.Suppression;
+import io.thoughtanchors.worker.TokenRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -122,6 +125,63 @@ class SuppressionMatrixCommandTest {
         assertEquals(0, tail.logitsCalls.get(), "KL mode and alignment apply to stored values");
         assertNotEquals(Files.readString(traceOut(tmp.resolve("first")).resolve("suppression_matrix.csv")),
                 Files.readString(traceOut(tmp.resolve("third")).resolve("suppression_matrix.csv")));
+    }
+
+    @Test
+    void sameSizeDamageToAColumnFileIsCaughtAndOnlyThatColumnRecomputed() throws IOException {
+        FakeModelWorker first = new FakeModelWorker(LAYERS, HEADS);
+        FakeModelWorker fake = damagedStoreRerun(first, "kl-0007.bin", false);
+
+        assertEquals(1, fake.variantsRequested.get(), "one suppressed pass");
+        List<TokenRange> suppressed = first.logitsQueries.stream().flatMap(q -> q.variants().stream())
+                .filter(v -> !v.isBaseline()).map(v -> v.ranges().get(0))
+                .sorted(Comparator.comparingInt(TokenRange::start)).toList();
+        assertEquals(List.of(suppressed.get(7)), fake.logitsQueries.peek().variants().get(0).ranges(),
+                "sentence 7's");
+    }
+
+    @Test
+    void sameSizeDamageToTheBaselineIsCaughtAndOnlyTheBaselineRecomputed() throws IOException {
+        FakeModelWorker fake = damagedStoreRerun(new FakeModelWorker(LAYERS, HEADS), "baseline.nucleus", false);
+
+        assertEquals(1, fake.variantsRequested.get(), "the baseline pass alone");
+        assertTrue(fake.logitsQueries.peek().variants().get(0).isBaseline());
+    }
+
+    @Test
+    void sameSizeDamageToTheStoredInputIsCaughtAndTheInputRebuilt() throws IOException {
+        FakeModelWorker fake = damagedStoreRerun(new FakeModelWorker(LAYERS, HEADS), "meta.json", true);
+
+        assertEquals(0, fake.logitsCalls.get(), "the stored passes still hold for the rebuilt input");
+        assertTrue(fake.tokenizeCalls > 0, "token ids come from the worker again");
+    }
+
+    /**
+     * A first run, then same-size damage to one of the trace's store files, then a rerun: it reports that file in
+     * one line, discards it, recomputes what it held and writes the matrix of the first run.
+     */
+    private FakeModelWorker damagedStoreRerun(FakeModelWorker first, String file, boolean text) throws IOException {
+        assertEquals(0, run(first, TRACE, tmp.resolve("first")).status());
+        Path damaged;
+        try (Stream<Path> files = Files.walk(tmp.resolve("cache/suppression"))) {
+            damaged = files.filter(p -> p.getFileName().toString().equals(file)).findFirst().orElseThrow();
+        }
+        if (text) {
+            Damage.changeDigitInTheMiddle(damaged);
+        } else {
+            Damage.flipMiddle(damaged);
+        }
+
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun rerun = run(fake, TRACE, tmp.resolve("second"));
+
+        assertEquals(0, rerun.status(), rerun.transcript());
+        List<String> reports = rerun.err().lines().filter(l -> l.contains(damaged.toString())).toList();
+        assertEquals(1, reports.size(), "reported in one line: " + rerun.err());
+        assertTrue(reports.get(0).contains("checksum"), reports.get(0));
+        assertEquals(Files.readString(traceOut(tmp.resolve("first")).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("second")).resolve("suppression_matrix.csv")));
+        return fake;
     }
 
     @Test

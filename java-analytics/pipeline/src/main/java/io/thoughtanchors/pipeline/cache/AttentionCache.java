@@ -46,7 +46,10 @@ public final class AttentionCache {
         return root.resolve(key.relativePath());
     }
 
-    /** The entry for {@code key}, if one exists and its metadata matches; otherwise it is to be recomputed. */
+    /**
+     * The entry for {@code key}, if one exists, describes that key and is intact (the whole file is read and its
+     * checksum checked); otherwise it is to be recomputed. A damaged entry is reported in one line and deleted.
+     */
     public Optional<CacheMetadata> lookup(CacheKey key) {
         Path file = pathOf(key);
         if (!Files.isRegularFile(file)) {
@@ -59,11 +62,25 @@ public final class AttentionCache {
                 warnings.accept("cache entry " + file + " holds " + mismatch.get() + "; recomputing it");
                 return Optional.empty();
             }
+            CacheFile.verify(file, meta);
             return Optional.of(meta);
-        } catch (IOException | RuntimeException e) {
-            warnings.accept("cache entry " + file + " is unreadable (" + e.getMessage() + "); recomputing it");
+        } catch (IllegalArgumentException e) {
+            discard(file, "cache entry " + file + " describes no entry (" + e.getMessage() + ")");
+            return Optional.empty();
+        } catch (IOException e) {
+            discard(file, e instanceof DamagedEntryException ? e.getMessage()
+                    : "cache entry " + file + " is unreadable (" + e + ")");
             return Optional.empty();
         }
+    }
+
+    private void discard(Path file, String reason) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw PipelineException.output("cannot delete the damaged cache entry " + file + ": " + e, e);
+        }
+        warnings.accept(reason + "; discarded, recomputing it");
     }
 
     public void store(CacheMetadata meta, float[] data) {
@@ -75,10 +92,19 @@ public final class AttentionCache {
         }
     }
 
+    /** An entry {@link #lookup} found or {@link #store} wrote, checked again as it is read. */
     public float[] load(CacheMetadata meta) {
         Path file = pathOf(meta.key());
         try {
             return CacheFile.readMatrices(file, meta);
+        } catch (DamagedEntryException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the failure below says what matters
+            }
+            throw PipelineException.output(e.getMessage() + " (it changed after it was checked); discarded, a"
+                    + " rerun recomputes it", e);
         } catch (IOException e) {
             throw PipelineException.output("cannot read cache entry " + file + ": " + e.getMessage(), e);
         }

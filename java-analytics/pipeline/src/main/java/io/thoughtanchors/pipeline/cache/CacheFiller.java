@@ -74,10 +74,21 @@ public final class CacheFiller {
         List<ModelInfo> models = cache.modelsCovering(texts, mode, modelFilter);
         if (models.size() == 1) {
             ModelInfo model = models.get(0);
-            List<CacheMetadata> entries = plans.stream().map(p -> cache.lookup(key(model, p)).orElseThrow()).toList();
-            double[] noForward = new double[plans.size()];
-            Arrays.fill(noForward, Double.NaN);
-            return Optional.of(new Filled(model, false, entries, new boolean[plans.size()], noForward, noForward));
+            List<CacheMetadata> entries = new ArrayList<>();
+            for (TracePlan plan : plans) {
+                cache.lookup(key(model, plan)).ifPresent(entries::add);
+            }
+            if (entries.size() == plans.size()) {
+                double[] noForward = new double[plans.size()];
+                Arrays.fill(noForward, Double.NaN);
+                return Optional.of(new Filled(model, false, entries, new boolean[plans.size()], noForward, noForward));
+            }
+            if (!link.isGiven()) {
+                throw PipelineException.invalidRequest("no --worker or --local given, and " + (plans.size()
+                        - entries.size()) + " of the " + plans.size() + " cache entries in " + cache.root()
+                        + " were damaged and discarded (see the warnings); give a worker to recompute them");
+            }
+            return Optional.empty();
         }
         if (link.isGiven()) {
             return Optional.empty();

@@ -19,11 +19,15 @@ import java.util.Optional;
  */
 public record CacheMetadata(CacheKey key, ModelInfo model, TokenRanges ranges, int layers, int heads, int size) {
 
-    static final String FORMAT = "ta-pooled-attention/1";
+    static final String FORMAT = "ta-pooled-attention/2";
 
     public CacheMetadata {
         if (layers < 1 || heads < 1 || size < 1) {
             throw new IllegalArgumentException("bad shape " + layers + "x" + heads + "x" + size + "x" + size);
+        }
+        if (layers != model.numLayers() || heads != model.numQueryHeads()) {
+            throw new IllegalArgumentException(layers + " layers x " + heads + " heads, but its model has "
+                    + model.numLayers() + " x " + model.numQueryHeads());
         }
         if (size != key.mode().pooling().requestRanges(ranges).length) {
             throw new IllegalArgumentException("matrix side " + size + " does not match the " + ranges.size()

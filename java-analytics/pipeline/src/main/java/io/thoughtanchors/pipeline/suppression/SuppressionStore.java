@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.pipeline.cache.Checksums;
+import io.thoughtanchors.pipeline.cache.DamagedEntryException;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.Nucleus;
@@ -25,11 +27,12 @@ import java.util.function.Consumer;
  *   kl-NNNN.bin      per suppressed sentence j, κ at every position under both KL modes ({@link PositionKl})
  * </pre>
  * Every file is written atomically as soon as its pass finishes, so an interrupted run keeps what it finished
- * and a rerun computes only what is missing. An unreadable or mismatching file is recomputed with a warning.
+ * and a rerun computes only what is missing. Every file carries a checksum of its content ({@link Checksums}); a
+ * damaged one is reported in one line, deleted and recomputed, as is one written for other settings.
  */
 public final class SuppressionStore {
 
-    static final String FORMAT = "ta-suppression/1";
+    static final String FORMAT = "ta-suppression/2";
 
     private final Path dir;
     private final SuppressionKey key;
@@ -51,8 +54,8 @@ public final class SuppressionStore {
             return Optional.empty();
         }
         try {
+            JsonNode meta = Checksums.openJson(file);
             // compared as parsed text: the key's floats would otherwise be FloatNodes against parsed DoubleNodes
-            JsonNode meta = Json.MAPPER.readTree(file.toFile());
             if (!FORMAT.equals(meta.path("format").asText())
                     || !Json.MAPPER.readTree(Json.write(key.toJson())).equals(meta.get("key"))) {
                 warnings.accept(file + " describes other settings; recomputing this trace");
@@ -62,7 +65,7 @@ public final class SuppressionStore {
             int[] ids = Json.MAPPER.treeToValue(meta.get("token_ids"), int[].class);
             return Optional.of(new SuppressionInput(ranges, ids));
         } catch (IOException | RuntimeException e) {
-            warnings.accept(file + " is unreadable (" + e.getMessage() + "); recomputing this trace");
+            discard(file, e);
             return Optional.empty();
         }
     }
@@ -74,7 +77,8 @@ public final class SuppressionStore {
         meta.put("model", model);
         meta.put("token_ranges", input.ranges());
         meta.put("token_ids", input.tokenIds());
-        write(dir.resolve("meta.json"), () -> AtomicFiles.writeString(dir.resolve("meta.json"), Json.write(meta)));
+        write(dir.resolve("meta.json"), () -> AtomicFiles.writeString(dir.resolve("meta.json"),
+                Checksums.sealJson(meta)));
     }
 
     /** The stored baseline, if it covers positions {@code [0, numTokens)}. */
@@ -136,9 +140,21 @@ public final class SuppressionStore {
         try {
             return Optional.of(reader.read());
         } catch (IOException | RuntimeException e) {
-            warnings.accept("stored " + file + " is unreadable (" + e.getMessage() + "); recomputing it");
+            discard(file, e);
             return Optional.empty();
         }
+    }
+
+    /** One warning line, and the file is gone, so that nothing damaged is ever read twice. */
+    private void discard(Path file, Exception why) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw PipelineException.output("cannot delete the damaged store file " + file + ": " + e, e);
+        }
+        String reason = why instanceof DamagedEntryException ? why.getMessage()
+                : "stored " + file + " is unreadable (" + why.getMessage() + ")";
+        warnings.accept(reason + "; discarded, recomputing it");
     }
 
     private static void write(Path file, Action action) {

@@ -13,12 +13,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CacheFileTest {
@@ -70,6 +73,39 @@ class CacheFileTest {
         assertEquals(List.of(MODEL), cache.modelsCovering(List.of("d".repeat(64)), MODE, Optional.empty()));
         assertEquals(List.of(), cache.modelsCovering(List.of("d".repeat(64), "e".repeat(64)), MODE, Optional.empty()));
         assertEquals(List.of(), cache.modelsCovering(List.of("d".repeat(64)), MODE, Optional.of("other-model")));
+    }
+
+    @Test
+    void anEntryWithOneChangedMatrixValueIsRefusedAndLookupDiscardsItInOneLine() throws IOException {
+        CacheMetadata meta = metadata("f".repeat(64));
+        float[] data = new float[2 * 3 * 16];
+        Arrays.fill(data, 0.25f);
+        List<String> warnings = new ArrayList<>();
+        AttentionCache cache = new AttentionCache(tmp, warnings::add);
+        cache.store(meta, data);
+        Path file = cache.pathOf(meta.key());
+        assertArrayEquals(data, CacheFile.readMatrices(file, meta));
+
+        byte[] bytes = Files.readAllBytes(file);
+        int at = indexOf(bytes, new byte[] {0, 0, (byte) 0x80, 0x3E, 0, 0, (byte) 0x80, 0x3E}); // 0.25f, 0.25f
+        bytes[at + 2] = (byte) 0x90; // the first value becomes 0.28125f: same size, still a valid Arrow file
+        Files.write(file, bytes);
+        assertEquals(meta.key(), CacheFile.readMetadata(file).key(), "the metadata still reads");
+
+        assertThrows(DamagedEntryException.class, () -> CacheFile.readMatrices(file, meta));
+        assertEquals(Optional.empty(), cache.lookup(meta.key()));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(file + " is damaged: content checksum"), warnings.get(0));
+        assertFalse(Files.exists(file), "discarded");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("pattern not found");
     }
 
     private static CacheMetadata metadata(String textSha) {
