@@ -172,6 +172,22 @@ class ReceiversCommandTest {
     }
 
     @Test
+    void aWorkerSendingNaNFailsTheRunAsAWorkerProblemAndNothingIsCached() throws IOException {
+        FakeModelWorker broken = new FakeModelWorker(LAYERS, HEADS);
+        broken.nanValues = true;
+        CliRun run = receivers(broken, tmp.resolve("out"));
+
+        assertEquals(4, run.status(), run.transcript());
+        assertTrue(run.err().contains("invalid values") && run.err().contains("NaN"), run.err());
+        assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+        assertEquals(List.of(), Files.isDirectory(tmp.resolve("cache")) ? cacheFiles() : List.of(), "nothing cached");
+
+        FakeModelWorker healthy = new FakeModelWorker(LAYERS, HEADS);
+        assertEquals(0, receivers(healthy, tmp.resolve("rerun")).status());
+        assertEquals(3, healthy.attentionCalls, "a healthy worker recomputes every trace");
+    }
+
+    @Test
     void missingDataFolderIsBadInput() {
         CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "receivers", "--data",
                 tmp.resolve("nowhere").toString(), "--worker", "fake:1", "--out", tmp.resolve("out").toString());

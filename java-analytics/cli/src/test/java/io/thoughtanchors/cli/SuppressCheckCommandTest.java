@@ -81,6 +81,21 @@ class SuppressCheckCommandTest {
         assertFalse(Files.exists(tmp.resolve("out/suppress_check.json")));
     }
 
+    @Test
+    void aWorkerSendingNaNLogitsIsAWorkerProblem() {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun first = check(fake, "--trace", SuppressionMatrixCommandTest.TRACE.toString());
+        assertEquals(0, first.status(), first.transcript());
+        FakeModelWorker broken = new FakeModelWorker(LAYERS, HEADS);
+        broken.nanValues = true;
+
+        CliRun run = CliRun.of(target -> broken, "suppress-check", "--trace", SuppressionMatrixCommandTest.TRACE.toString(),
+                "--worker", "fake:1", "--cache", tmp.resolve("cache").toString(), "--no-progress");
+
+        assertEquals(4, run.status(), run.transcript());
+        assertTrue(run.err().contains("invalid values") && run.err().contains("logit NaN"), run.err());
+    }
+
     /** The variants asked for are the baseline and the reported sentences in the reported heads. */
     private static void assertVariantsMatchTheReport(LogitsQuery query, JsonNode json) {
         Map<Integer, List<Integer>> layerHeads = new TreeMap<>();

@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,6 +183,21 @@ class SuppressionMatrixCommandTest {
         assertEquals(Files.readString(traceOut(tmp.resolve("first")).resolve("suppression_matrix.csv")),
                 Files.readString(traceOut(tmp.resolve("second")).resolve("suppression_matrix.csv")));
         return fake;
+    }
+
+    @Test
+    void aWorkerSendingNaNLogitsFailsTheRunAsAWorkerProblemAndNoPassIsStored() throws IOException {
+        FakeModelWorker broken = new FakeModelWorker(LAYERS, HEADS);
+        broken.nanValues = true;
+        CliRun run = run(broken, TRACE, tmp.resolve("out"));
+
+        assertEquals(4, run.status(), run.transcript());
+        assertTrue(run.err().contains("invalid values") && run.err().contains("logit NaN"), run.err());
+        try (Stream<Path> files = Files.walk(tmp.resolve("cache"))) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(f -> f.endsWith(".nucleus") || f.endsWith(".bin")).toList(), "no pass stored");
+        }
+        assertFalse(Files.exists(tmp.resolve("out/run.json")));
     }
 
     @Test

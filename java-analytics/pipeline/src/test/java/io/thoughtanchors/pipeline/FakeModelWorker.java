@@ -17,6 +17,7 @@ import io.thoughtanchors.worker.VariantLogits;
 import io.thoughtanchors.worker.WorkerException;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -32,13 +33,14 @@ import java.util.stream.IntStream;
 
 /**
  * An in-process worker for tests. Tokens are whitespace-led words ({@code \s*\S+}, trailing whitespace on its
- * own) after a BOS with span (0, 0), so spans and prefix counts agree. Pooled attention is causal and seeded by
+ * own) after a BOS (id 0, span (0, 0)), so spans and prefix counts agree; token t has id {@code 1 + (t−1) mod
+ * (VOCAB−1)}. Pooled attention is causal and seeded by
  * the text, layer and head: the same input always gives the same matrices. Logits are seeded by the tokens up to
  * each position and, from a variant's first suppressed token on, by its suppression: positions before it equal
  * the baseline's, as a causal model's would, and are not shipped unless {@code fullRecompute}. Counts the calls it
  * answers; logits may be asked for from several threads.
  */
-public final class FakeModelWorker implements ModelWorker {
+public class FakeModelWorker implements ModelWorker {
 
     public static final String MODEL_ID = "fake-model";
     public static final int VOCAB = 1000;
@@ -52,6 +54,8 @@ public final class FakeModelWorker implements ModelWorker {
     /** 1-based attention call that fails as if the worker died; 0 = never. */
     public int failOnAttentionCall;
     public boolean unreachable;
+    /** A broken worker: NaN for every attention value and every logit it sends. */
+    public boolean nanValues;
     public int tokenizeCalls;
     public int attentionCalls;
     /** The text of every Attention call, in call order. */
@@ -91,7 +95,7 @@ public final class FakeModelWorker implements ModelWorker {
         List<String> tokens = new ArrayList<>(List.of("<bos>"));
         for (int t = 1; t < n; t++) {
             int[] span = spans.get(t - 1);
-            ids[t] = t;
+            ids[t] = 1 + (t - 1) % (VOCAB - 1);
             starts[t] = span[0];
             ends[t] = span[1];
             tokens.add(text.substring(span[0], span[1]));
@@ -122,20 +126,27 @@ public final class FakeModelWorker implements ModelWorker {
         int m = query.poolRanges().size();
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
-                sink.accept(new AttentionMatrix(l, h, m, m, causalMatrix(text.hashCode(), l, h, m)));
+                float[] values = causalMatrix(text.hashCode(), l, h, m);
+                if (nanValues) {
+                    Arrays.fill(values, Float.NaN);
+                }
+                sink.accept(new AttentionMatrix(l, h, m, m, values));
             }
             progress.onProgress(l + 1, layers);
         }
     }
 
-    /** Lower triangle from a seeded generator; a few heavy columns per head give kurtosis something to find. */
+    /**
+     * Lower triangle from a seeded generator, values in [0, 1] as block means of probabilities are; a few heavy
+     * columns per head give kurtosis something to find.
+     */
     public static float[] causalMatrix(int textHash, int layer, int head, int m) {
         SplittableRandom random = new SplittableRandom(((long) textHash * 31 + layer) * 31 + head);
         float[] v = new float[m * m];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j <= i; j++) {
-                double heavy = j % (3 + layer + head) == 0 ? 5.0 : 1.0;
-                v[i * m + j] = (float) (heavy * random.nextDouble());
+                boolean heavy = j % (3 + layer + head) == 0;
+                v[i * m + j] = (float) (heavy ? 0.5 + 0.5 * random.nextDouble() : 0.1 * random.nextDouble());
             }
         }
         return v;
@@ -158,7 +169,7 @@ public final class FakeModelWorker implements ModelWorker {
         }
         logitsQueries.add(query);
         variantsRequested.addAndGet(query.variants().size());
-        LogitsResult result = answer(query);
+        LogitsResult result = nanValues ? nanLogits(answer(query)) : answer(query);
         for (int v = 1; v <= result.variants().size(); v++) {
             progress.onProgress(v, result.variants().size());
         }
@@ -185,6 +196,25 @@ public final class FakeModelWorker implements ModelWorker {
             variants.add(new VariantLogits(v, first, nucleus, full));
         }
         return new LogitsResult(ids.length, variants);
+    }
+
+    private static LogitsResult nanLogits(LogitsResult r) {
+        List<VariantLogits> variants = new ArrayList<>();
+        for (VariantLogits v : r.variants()) {
+            Optional<Nucleus> nucleus = v.nucleus().map(n -> {
+                float[] logits = new float[n.logits().length];
+                Arrays.fill(logits, Float.NaN);
+                return new Nucleus(n.firstPosition(), n.offsets(), n.ids(), logits, n.retainedMass());
+            });
+            SortedMap<Integer, float[]> full = new TreeMap<>();
+            v.fullLogits().forEach((p, z) -> {
+                float[] nan = new float[z.length];
+                Arrays.fill(nan, Float.NaN);
+                full.put(p, nan);
+            });
+            variants.add(new VariantLogits(v.variant(), v.firstPosition(), nucleus, full));
+        }
+        return new LogitsResult(r.numTokens(), variants);
     }
 
     /** As the real worker: a suppressed variant starts at its earliest suppressed token, the baseline at 0. */

@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The worker a run talks to, opened on first use: the workers of a remote target, or a child process started for a
  * local one (so a run served from the cache starts none). Opening checks what a run relies on: reachable, contract
- * version, expected model, capabilities.
+ * version, expected model, capabilities; from then on every answer is checked ({@link CheckedModelWorker}).
  */
 public final class WorkerLink implements AutoCloseable {
 
@@ -82,17 +82,24 @@ public final class WorkerLink implements AutoCloseable {
                     target.localStartTimeout()));
             remote = WorkerTarget.remote("127.0.0.1:" + process.port());
         }
+        ModelWorker connected;
         try {
-            worker = connector.connect(remote);
+            connected = connector.connect(remote);
         } catch (IllegalArgumentException e) {
             throw PipelineException.invalidRequest(e.getMessage());
         }
-        info = check(describeModel());
+        try {
+            info = check(describeModel(connected));
+        } catch (RuntimeException e) {
+            connected.close();
+            throw e;
+        }
+        worker = new CheckedModelWorker(connected, info);
     }
 
-    private ModelInfo describeModel() {
+    private ModelInfo describeModel(ModelWorker connected) {
         try {
-            return worker.describe();
+            return connected.describe();
         } catch (WorkerException e) {
             String what = switch (e.kind()) {
                 case UNAVAILABLE -> "cannot reach " + describe();
