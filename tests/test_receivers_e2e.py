@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -109,3 +110,42 @@ def test_worker_dying_mid_run_keeps_finished_traces_in_the_cache(tmp_path):
     if len(cached) < 3:  # the worker died before the last trace: the run must fail loudly
         assert cli.returncode == 4, stderr
         assert "cache" in stderr.lower()
+
+
+def _mount_tmpfs(target, size_bytes):
+    """A real, small file system that fills up; None where this process may not mount one (not root, no caps)."""
+    target.mkdir(parents=True)
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return None
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_bytes}", "tmpfs", str(target)],
+                          capture_output=True, text=True)
+    return target if done.returncode == 0 else None
+
+
+def test_a_full_output_disk_leaves_no_partial_file_and_no_run_json(first_run, tmp_path):
+    """--force over a complete run on a disk that fills up mid-run: exit 5, the old run.json is gone, and every
+    file left in the folder is whole (identical to the same run's file on a roomy disk)."""
+    result, out, cache = first_run
+    assert result.returncode == 0, result.stderr
+    pages = sum(-(-p.stat().st_size // 4096) * 4096 for p in out.iterdir() if p.name != "run.json")
+    small = _mount_tmpfs(tmp_path / "small", pages // 2)
+    if small is None:
+        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); ChecksumsTest and "
+                    "SuppressionMatrixCommandTest cover the same with injected write failures")
+    try:
+        target = small / "out"
+        target.mkdir()
+        (target / "run.json").write_text((out / "run.json").read_text()[:2000])  # an earlier run's, with --force
+        full = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--out", str(target), "--cache", str(cache),
+                      "--force", "--no-progress")
+        assert full.returncode == 5, full.stderr
+        assert "No space left on device" in full.stderr, full.stderr
+        assert len(full.stderr.strip().splitlines()) == 1, full.stderr
+        left = sorted(p.name for p in target.iterdir())
+        assert "run.json" not in left, "the folder must not look complete"
+        assert not [name for name in left if name.endswith(".tmp")], left
+        assert left, "some results fit before the disk filled up"
+        for name in left:
+            assert (target / name).read_bytes() == (out / name).read_bytes(), f"{name} is whole"
+    finally:
+        subprocess.run(["umount", str(small)], check=False)

@@ -201,6 +201,27 @@ class SuppressionMatrixCommandTest {
     }
 
     @Test
+    void aForcedRerunThatCannotWriteAResultLeavesNoRunJsonAndNoPartialFile() throws IOException {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run(new FakeModelWorker(LAYERS, HEADS), TRACE, out).status());
+        assertTrue(Files.isRegularFile(out.resolve("run.json")));
+        // the rerun's step_importance_supp.json cannot be put in place: a folder with a file holds its name
+        Path blocked = traceOut(out).resolve("step_importance_supp.json");
+        Files.delete(blocked);
+        Files.createDirectories(blocked);
+        Files.writeString(blocked.resolve("keep"), "x");
+
+        CliRun rerun = run(new FakeModelWorker(LAYERS, HEADS), TRACE, out, "--force", "--kl-mode", "SPARSE_WITH_TAIL");
+
+        assertEquals(5, rerun.status(), rerun.transcript());
+        assertTrue(rerun.err().contains("cannot write " + blocked), rerun.err());
+        assertFalse(Files.exists(out.resolve("run.json")), "the earlier run.json is gone: the folder is incomplete");
+        try (Stream<Path> files = Files.walk(out)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
+    }
+
+    @Test
     void workerDyingStopsWithStatus4AndTheRerunComputesOnlyMissingColumns() throws IOException {
         FakeModelWorker dying = new FakeModelWorker(LAYERS, HEADS);
         dying.dieAtLogitsCall = 10;

@@ -61,7 +61,7 @@ public final class Pipeline {
             RunEvents events = new RunEvents(listener);
             ReceiversRun.Outcome outcome = ReceiversRun.run("receivers", request, folder, connector, events,
                     plans -> { });
-            folder.write("run.json", Json.write(outcome.runJson()));
+            folder.write(OutputFolder.RUN_JSON, Json.write(outcome.runJson()));
             return outcome.result(request, folder, events.warnings());
         });
     }

@@ -60,7 +60,7 @@ final class ReportRun {
         folder.write("index.html", HtmlReport.render(model, drawn));
         folder.write("report.json", Json.write(reportJson(model, suppression, drawn, skipped)));
         outcome.runJson().put("warnings", events.warnings());
-        folder.write("run.json", Json.write(outcome.runJson()));
+        folder.write(OutputFolder.RUN_JSON, Json.write(outcome.runJson()));
         return new ReportResult(outcome.result(receivers, folder, events.warnings()), model, drawn, skipped,
                 folder.resolve("index.html"), folder.written(), events.warnings());
     }

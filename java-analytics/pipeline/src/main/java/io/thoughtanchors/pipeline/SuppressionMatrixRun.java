@@ -95,7 +95,7 @@ final class SuppressionMatrixRun {
                 output.dir(), cacheRoot, workerJson, model, request.profile(), request.options(), request.kl(),
                 settings, inFlight, request.distancePooling(), request.effectiveCategoryAggregate(),
                 request.categoryMinEntries(), results, timings, events.warnings());
-        output.write("run.json", Json.write(report.toJson()));
+        output.write(OutputFolder.RUN_JSON, Json.write(report.toJson()));
         return new SuppressionMatrixResult(request, model, matrices, byDistance, byCategoryPair, comparisons,
                 report.computedPasses(), report.passSeconds(), output.dir(), output.written(), events.warnings());
     }

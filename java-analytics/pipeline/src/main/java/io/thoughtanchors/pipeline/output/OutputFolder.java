@@ -1,6 +1,7 @@
 package io.thoughtanchors.pipeline.output;
 
 import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.pipeline.cache.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +13,15 @@ import java.util.stream.Stream;
 
 /**
  * A run's output folder. An existing non-empty folder is refused unless forced, which overwrites the result files
- * (nothing else in the folder is deleted). Any failure to create or write is an OUTPUT failure.
+ * (nothing else in the folder is deleted). Every file is written to a temporary name and renamed, and run.json is
+ * written last while an earlier run's run.json is deleted first: a folder is complete exactly when it has a
+ * run.json, and a run that fails (a full disk, a killed worker) leaves no half-written file and no run.json a reader
+ * could trust. Any failure to create or write is an OUTPUT failure.
  */
 public final class OutputFolder {
+
+    /** Written last: its presence says the folder holds a complete run. */
+    public static final String RUN_JSON = "run.json";
 
     private final Path dir;
     private final List<Path> written = new ArrayList<>();
@@ -37,9 +44,11 @@ public final class OutputFolder {
         return new OutputFolder(abs);
     }
 
+    /** Creates the folder and deletes an earlier run's run.json, so that the folder is not complete until this run is. */
     public void create() {
         try {
             Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve(RUN_JSON));
         } catch (IOException e) {
             throw PipelineException.output("cannot create output folder " + dir + ": " + e, e);
         }
@@ -71,8 +80,7 @@ public final class OutputFolder {
     public void write(String fileName, byte[] content) {
         Path file = dir.resolve(fileName);
         try {
-            Files.createDirectories(file.getParent());
-            Files.write(file, content);
+            AtomicFiles.write(file, content);
         } catch (IOException e) {
             throw PipelineException.output("cannot write " + file + ": " + e, e);
         }

@@ -31,7 +31,7 @@ public final class SuppressionResults {
             throw PipelineException.badInput("--suppression " + abs + " is not a folder (give the --out folder of a"
                     + " ta suppression-matrix run)", null);
         }
-        if (!Files.isRegularFile(abs.resolve("run.json"))) {
+        if (!Files.isRegularFile(abs.resolve(OutputFolder.RUN_JSON))) {
             throw PipelineException.badInput("--suppression " + abs + " has no run.json: it is not the output of"
                     + " ta suppression-matrix", null);
         }
@@ -45,10 +45,10 @@ public final class SuppressionResults {
     /** The model id the matrices were computed with. */
     public String modelId() {
         try {
-            JsonNode run = Json.MAPPER.readTree(dir.resolve("run.json").toFile());
+            JsonNode run = Json.MAPPER.readTree(dir.resolve(OutputFolder.RUN_JSON).toFile());
             return run.path("model_id").asText("");
         } catch (IOException e) {
-            throw PipelineException.badInput("cannot read " + dir.resolve("run.json") + ": " + e.getMessage(), e);
+            throw PipelineException.badInput("cannot read " + dir.resolve(OutputFolder.RUN_JSON) + ": " + e.getMessage(), e);
         }
     }
 
