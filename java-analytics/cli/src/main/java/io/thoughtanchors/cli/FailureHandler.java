@@ -6,10 +6,13 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Turns every failure into one line on stderr and an {@link ExitStatus}; the stack trace only with --verbose,
- * because the messages already name the file, trace or worker at fault.
+ * Turns every failure into one line on stderr and an {@link ExitStatus}; the stack trace only with --verbose (and,
+ * for a failed run, in the run.log of its output folder), because the messages already name the file, trace or
+ * worker at fault.
  */
 final class FailureHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
@@ -20,8 +23,6 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler, Co
         err.println("ta: " + messageOf(ex, status));
         if (verbose(parseResult)) {
             ex.printStackTrace(err);
-        } else if (status == ExitStatus.INTERNAL) {
-            err.println("ta: this is a bug; run again with --verbose for the stack trace");
         }
         err.flush();
         return status.code;
@@ -54,7 +55,13 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler, Co
     }
 
     private static String messageOf(Exception ex, ExitStatus status) {
-        return ex instanceof PipelineException ? ex.getMessage() : "internal error: " + ex;
+        String message = ex instanceof PipelineException ? ex.getMessage() : "internal error: " + ex;
+        if (status != ExitStatus.INTERNAL) {
+            return message;
+        }
+        Optional<Path> log = ex instanceof PipelineException p ? p.log() : Optional.empty();
+        return message + " (a bug: " + log.map(l -> "the stack trace is in " + l)
+                .orElse("run again with --verbose for the stack trace") + ")";
     }
 
     /** --verbose may be given to any (sub)command, so look at every level of the parse. */

@@ -188,6 +188,22 @@ class ReceiversCommandTest {
     }
 
     @Test
+    void aBugIsAnInternalErrorInOneLineWithTheStackTraceInTheRunLog() throws IOException {
+        FakeModelWorker buggy = new FakeModelWorker(LAYERS, HEADS);
+        buggy.attentionBug = "a worker implementation's bug";
+        CliRun run = receivers(buggy, tmp.resolve("out"));
+
+        assertEquals(1, run.status(), run.transcript());
+        Path log = tmp.resolve("out/run.log").toAbsolutePath();
+        assertEquals(List.of("ta: internal error: java.lang.IllegalStateException: a worker implementation's bug (a bug:"
+                + " the stack trace is in " + log + ")"), run.err().lines().toList());
+        String trace = Files.readString(log);
+        assertTrue(trace.contains("Caused by: java.lang.IllegalStateException: a worker implementation's bug")
+                && trace.contains("at io.thoughtanchors.pipeline.FakeModelWorker.attention"), trace);
+        assertFalse(Files.exists(tmp.resolve("out/run.json")));
+    }
+
+    @Test
     void missingDataFolderIsBadInput() {
         CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "receivers", "--data",
                 tmp.resolve("nowhere").toString(), "--worker", "fake:1", "--out", tmp.resolve("out").toString());

@@ -1,21 +1,42 @@
 package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.data.TraceFormatException;
+import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.pipeline.output.OutputFolder;
 import io.thoughtanchors.worker.WorkerException;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Turns whatever a run throws into the one exception type of the pipeline, classified by kind. */
+/**
+ * Turns whatever a run throws into the one exception type of the pipeline, classified by kind, and writes it with its
+ * stack trace to {@code run.log} in the run's output folder (when the run got as far as creating it). Data, worker
+ * and output problems are detected by explicit checks that throw {@link PipelineException}s naming what is wrong;
+ * anything else, an {@code IllegalStateException} inside the analysis included, is a bug: INTERNAL.
+ */
 final class Failures {
+
+    static final String RUN_LOG = OutputFolder.RUN_LOG;
 
     private Failures() {
     }
 
-    static <T> T guard(Supplier<T> run) {
+    /**
+     * @param folder checks (without creating) the run's output folder; may give null for a run without one
+     * @param run    the run, which creates the folder once its inputs are read
+     */
+    static <T> T guard(Supplier<OutputFolder> folder, Function<OutputFolder, T> run) {
+        OutputFolder checked = null;
         try {
-            return run.get();
+            checked = folder.get();
+            return run.apply(checked);
         } catch (RuntimeException e) {
-            throw classify(e);
+            throw logged(classify(e), checked);
         }
     }
 
@@ -31,5 +52,28 @@ final class Failures {
             return PipelineException.worker("worker problem: " + e.getMessage(), e);
         }
         return PipelineException.internal("internal error: " + e, e);
+    }
+
+    /** Best effort: a log that cannot be written (the disk may be what failed) must not hide the failure. */
+    private static PipelineException logged(PipelineException failure, OutputFolder folder) {
+        if (folder == null || !folder.isCreated()) {
+            return failure;
+        }
+        Path log = folder.resolve(RUN_LOG);
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            out.println("ta " + PipelineVersion.get() + ", " + Instant.now() + ": the run failed (" + failure.kind()
+                    + ")");
+            out.println(failure.getMessage());
+            out.println();
+            failure.printStackTrace(out);
+        }
+        try {
+            AtomicFiles.writeString(log, text.toString());
+            return failure.loggedIn(log);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+            return failure;
+        }
     }
 }

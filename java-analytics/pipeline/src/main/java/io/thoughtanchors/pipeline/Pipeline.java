@@ -26,8 +26,8 @@ import java.util.Optional;
  * System.out.println(r.analysis().ranking().topHeads());
  * }</pre>
  *
- * Every failure is a {@link PipelineException} with its kind. A folder whose run.json exists holds a complete
- * run. Instances are immutable; runs on one instance may happen concurrently if they write different folders.
+ * Every failure is a {@link PipelineException} with its kind, also written with its stack trace to run.log in the
+ * output folder when the run had created it. A folder whose run.json exists holds a complete run. Instances are immutable; runs on one instance may happen concurrently if they write different folders.
  */
 public final class Pipeline {
 
@@ -56,8 +56,7 @@ public final class Pipeline {
 
     /** Receiver heads of a folder of traces: kurtosis, ranking, receiver scores, reliability, categories, black box. */
     public ReceiversResult receivers(ReceiversRequest request) {
-        return Failures.guard(() -> {
-            OutputFolder folder = OutputFolder.check(request.out(), request.force());
+        return Failures.guard(() -> OutputFolder.check(request.out(), request.force()), folder -> {
             RunEvents events = new RunEvents(listener);
             ReceiversRun.Outcome outcome = ReceiversRun.run("receivers", request, folder, connector, events,
                     plans -> { });
@@ -70,31 +69,27 @@ public final class Pipeline {
     public SuppressionMatrixResult suppressionMatrix(SuppressionMatrixRequest request) {
         return Failures.guard(() -> {
             requireWorker(request.worker());
-            OutputFolder folder = OutputFolder.check(request.out(), request.force());
-            return SuppressionMatrixRun.run(request, folder, connector, new RunEvents(listener));
-        });
+            return OutputFolder.check(request.out(), request.force());
+        }, folder -> SuppressionMatrixRun.run(request, folder, connector, new RunEvents(listener)));
     }
 
     /** The single-sentence suppression check on one trace. */
     public SuppressCheckResult suppressCheck(SuppressCheckRequest request) {
         return Failures.guard(() -> {
             requireWorker(request.worker());
-            Optional<OutputFolder> folder = request.out().map(o -> OutputFolder.check(o, request.force()));
-            return SuppressCheckRun.run(request, folder, connector, new RunEvents(listener));
-        });
+            return request.out().map(o -> OutputFolder.check(o, request.force())).orElse(null);
+        }, folder -> SuppressCheckRun.run(request, Optional.ofNullable(folder), connector, new RunEvents(listener)));
     }
 
     /** A receivers run drawn: the paper's figures as PNG and one offline, interactive index.html. */
     public ReportResult report(ReportRequest request) {
-        return Failures.guard(() -> {
-            OutputFolder folder = OutputFolder.check(request.receivers().out(), request.receivers().force());
-            return ReportRun.run(request, folder, connector, new RunEvents(listener));
-        });
+        return Failures.guard(() -> OutputFolder.check(request.receivers().out(), request.receivers().force()),
+                folder -> ReportRun.run(request, folder, connector, new RunEvents(listener)));
     }
 
     /** What the worker of {@code target} serves (a local target is started and stopped for it). */
     public ModelInfo describe(WorkerTarget target) {
-        return Failures.guard(() -> {
+        return Failures.guard(() -> null, none -> {
             requireWorker(target);
             try (WorkerLink link = new WorkerLink(target, connector, target.isLocal() ? temporaryLog() : null,
                     List.of())) {

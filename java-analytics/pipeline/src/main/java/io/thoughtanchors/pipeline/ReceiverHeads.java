@@ -3,6 +3,7 @@ package io.thoughtanchors.pipeline;
 import io.thoughtanchors.analysis.AnalysisOptions;
 import io.thoughtanchors.analysis.ReceiverHeadAnalysis;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
+import io.thoughtanchors.analysis.attention.NanKurtosisException;
 import io.thoughtanchors.analysis.attention.PooledAttention;
 import io.thoughtanchors.pipeline.PipelineListener.Stage;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
@@ -54,8 +55,9 @@ final class ReceiverHeads {
                 }));
             }
             result = new ReceiverHeadAnalysis(options, parallelism).run(inputs);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw PipelineException.badInput("the analysis cannot use these traces: " + e.getMessage(), e);
+        } catch (NanKurtosisException e) {
+            throw PipelineException.badInput(e.getMessage() + ", which --nan-heads " + options.nanHeadPolicy()
+                    + " refuses (--nan-heads PROPAGATE leaves such heads out of the ranking)", e);
         }
         return new Computed(filled, result, cache, options, (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
     }

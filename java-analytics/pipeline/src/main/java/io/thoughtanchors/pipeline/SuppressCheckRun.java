@@ -93,12 +93,11 @@ final class SuppressCheckRun {
                                              ReceiverHeadResult heads, int index, TokenRanges ranges,
                                              Optional<OutputFolder> output, RunEvents events) {
         double[] scores = eligibleScores(request, heads.receiverScores().get(index), trace);
-        SingleSentenceCheck.Selection selection;
-        try {
-            selection = SingleSentenceCheck.select(scores);
-        } catch (IllegalArgumentException e) {
-            throw PipelineException.badInput("trace " + trace.id() + ": " + e.getMessage(), e);
+        if (Arrays.stream(scores).allMatch(Double::isNaN)) {
+            throw PipelineException.badInput("trace " + trace.id() + ": no eligible sentence, all " + scores.length
+                    + " receiver scores are NaN", null);
         }
+        SingleSentenceCheck.Selection selection = SingleSentenceCheck.select(scores);
         List<Head> top = heads.ranking().topHeads();
         if (request.suppressHeads() > top.size()) {
             throw PipelineException.invalidRequest("--suppress-heads " + request.suppressHeads() + ", but only "

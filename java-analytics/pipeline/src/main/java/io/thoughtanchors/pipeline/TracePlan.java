@@ -2,6 +2,7 @@ package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.analysis.AnalysisOptions;
 import io.thoughtanchors.analysis.text.SentenceLayout;
+import io.thoughtanchors.analysis.text.SentenceNotFoundException;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.pipeline.cache.CacheKey;
 
@@ -14,7 +15,7 @@ public record TracePlan(Trace trace, SentenceLayout layout, String textSha256) {
         try {
             layout = SentenceLayout.of(trace.baseSolution(), trace.chunks(), options.sentenceSource(),
                     options.sentenceMatch());
-        } catch (IllegalArgumentException e) {
+        } catch (SentenceNotFoundException e) {
             throw PipelineException.badInput("trace " + trace.id() + ": " + e.getMessage(), e);
         }
         if (layout.size() == 0) {

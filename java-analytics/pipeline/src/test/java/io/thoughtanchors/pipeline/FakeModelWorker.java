@@ -56,6 +56,10 @@ public class FakeModelWorker implements ModelWorker {
     public boolean unreachable;
     /** A broken worker: NaN for every attention value and every logit it sends. */
     public boolean nanValues;
+    /** Layer 0 head 0 attends evenly (every lower-triangle cell 0.5): its vertical scores are flat, its kurtosis NaN. */
+    public boolean flatHead;
+    /** The message of an IllegalStateException every Attention call throws, as a bug in a worker would. */
+    public String attentionBug;
     public int tokenizeCalls;
     public int attentionCalls;
     /** The text of every Attention call, in call order. */
@@ -111,6 +115,9 @@ public class FakeModelWorker implements ModelWorker {
     @Override
     public void attention(AttentionQuery query, AttentionSink sink, ProgressListener progress) {
         attentionCalls++;
+        if (attentionBug != null) {
+            throw new IllegalStateException(attentionBug);
+        }
         if (attentionCalls == failOnAttentionCall) {
             throw new WorkerException(WorkerException.Kind.UNAVAILABLE, "Attention: the fake worker went away");
         }
@@ -126,7 +133,7 @@ public class FakeModelWorker implements ModelWorker {
         int m = query.poolRanges().size();
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
-                float[] values = causalMatrix(text.hashCode(), l, h, m);
+                float[] values = flatHead && l == 0 && h == 0 ? flatMatrix(m) : causalMatrix(text.hashCode(), l, h, m);
                 if (nanValues) {
                     Arrays.fill(values, Float.NaN);
                 }
@@ -147,6 +154,16 @@ public class FakeModelWorker implements ModelWorker {
             for (int j = 0; j <= i; j++) {
                 boolean heavy = j % (3 + layer + head) == 0;
                 v[i * m + j] = (float) (heavy ? 0.5 + 0.5 * random.nextDouble() : 0.1 * random.nextDouble());
+            }
+        }
+        return v;
+    }
+
+    private static float[] flatMatrix(int m) {
+        float[] v = new float[m * m];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j <= i; j++) {
+                v[i * m + j] = 0.5f;
             }
         }
         return v;

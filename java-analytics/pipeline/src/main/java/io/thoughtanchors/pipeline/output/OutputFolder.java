@@ -22,6 +22,8 @@ public final class OutputFolder {
 
     /** Written last: its presence says the folder holds a complete run. */
     public static final String RUN_JSON = "run.json";
+    /** Written only when a run fails: the failure with its stack trace. */
+    public static final String RUN_LOG = "run.log";
 
     private final Path dir;
     private final List<Path> written = new ArrayList<>();
@@ -44,11 +46,15 @@ public final class OutputFolder {
         return new OutputFolder(abs);
     }
 
-    /** Creates the folder and deletes an earlier run's run.json, so that the folder is not complete until this run is. */
+    /**
+     * Creates the folder and deletes an earlier run's run.json (so that the folder is not complete until this run is)
+     * and run.log.
+     */
     public void create() {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(RUN_JSON));
+            Files.deleteIfExists(dir.resolve(RUN_LOG));
         } catch (IOException e) {
             throw PipelineException.output("cannot create output folder " + dir + ": " + e, e);
         }

@@ -52,12 +52,11 @@ public final class SuppressionInputs {
                     + " boundaries and " + options.truncation() + " truncation", null);
         }
         int[] ids = worker.tokenize(plan.text().substring(0, ranges.textLength()), new int[0]).ids();
-        SuppressionInput input;
-        try {
-            input = SuppressionInput.cut(ranges, ids);
-        } catch (IllegalArgumentException e) {
-            throw PipelineException.worker("trace " + plan.id() + ": " + e.getMessage(), e);
+        if (ids.length != ranges.numTokens()) {
+            throw PipelineException.worker("trace " + plan.id() + ": the worker tokenises its text into " + ids.length
+                    + " tokens, the token ranges were built for " + ranges.numTokens(), null);
         }
+        SuppressionInput input = SuppressionInput.cut(ranges, ids);
         store.writeInput(input, model);
         return new Resolved(input, cached.isPresent() ? "receivers cache" : "worker");
     }

@@ -57,12 +57,16 @@ public final class AttentionFetcher {
             throw PipelineException.badInput("trace " + plan.id() + ": no sentence left after " + options.boundaryMode()
                     + " boundaries and " + options.truncation() + " truncation", null);
         }
-        List<TokenRange> pool = Arrays.stream(options.pooling().requestRanges(ranges))
-                .map(r -> new TokenRange(r[0], r[1])).toList();
-        try {
-            return AttentionQuery.pooled(ModelInput.text(plan.text().substring(0, ranges.textLength())), pool);
-        } catch (IllegalArgumentException e) {
-            throw PipelineException.badInput("trace " + plan.id() + ": its token ranges cannot be pooled: " + e.getMessage(), e);
+        int[][] requested = options.pooling().requestRanges(ranges);
+        for (int k = 0; k < requested.length; k++) {
+            int previousEnd = k == 0 ? 0 : requested[k - 1][1];
+            if (requested[k][0] > requested[k][1] || requested[k][0] < previousEnd) {
+                throw PipelineException.badInput("trace " + plan.id() + ": its token ranges cannot be pooled: range "
+                        + k + " is [" + requested[k][0] + ", " + requested[k][1] + ") after one ending at "
+                        + previousEnd + " (sentences overlap in the text under " + options.boundaryMode() + ")", null);
+            }
         }
+        List<TokenRange> pool = Arrays.stream(requested).map(r -> new TokenRange(r[0], r[1])).toList();
+        return AttentionQuery.pooled(ModelInput.text(plan.text().substring(0, ranges.textLength())), pool);
     }
 }
