@@ -2,10 +2,14 @@ package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.Trace;
+import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.Damage;
 import io.thoughtanchors.pipeline.FakeModelWorker;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.worker.Tokenization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -57,7 +62,7 @@ class ReceiversCommandTest {
         assertEquals(List.of("ALTERNATING", "BY_PROBLEM"),
                 csv(out.resolve("reliability.csv")).stream().skip(1).map(r -> r.get(0)).toList());
         for (String table : List.of("top_heads", "head_kurtosis", "head_kurtosis_by_trace", "sentence_scores",
-                "reliability", "category_tests", "category_values", "blackbox_by_trace")) {
+                "sentences", "reliability", "category_tests", "category_values", "blackbox_by_trace")) {
             List<List<String>> rows = csv(out.resolve(table + ".csv"));
             int columns = rows.get(0).size();
             assertTrue(rows.stream().allMatch(r -> r.size() == columns), table + ": every row has " + columns + " cells");
@@ -76,6 +81,64 @@ class ReceiversCommandTest {
         assertEquals(3, fake.attentionCalls);
         assertTrue(fake.closed, "the worker is closed at the end");
         assertTrue(run.out().contains("SYNTHETIC"), run.out());
+    }
+
+    @Test
+    void sentencesCsvPlacesEveryAnalysedSentenceInTheTextAndInTheTokens() throws IOException {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        assertEquals(0, receivers(fake, tmp.resolve("out")).status());
+
+        List<List<String>> rows = csv(tmp.resolve("out/sentences.csv"));
+        List<List<String>> scores = csv(tmp.resolve("out/sentence_scores.csv"));
+        assertEquals(List.of("trace_id", "sentence_index", "label_index", "char_start", "char_end", "token_start",
+                "token_end", "category", "text"), rows.get(0));
+        assertEquals(scores.size(), rows.size());
+        Map<String, Trace> traces = TraceReader.readTree(SAMPLE).stream()
+                .collect(Collectors.toMap(Trace::id, t -> t));
+        for (int r = 1; r < rows.size(); r++) {
+            List<String> row = rows.get(r);
+            assertEquals(scores.get(r).subList(0, 5), List.of(row.get(0), row.get(1), row.get(2), row.get(5),
+                    row.get(6)), "the sentence_scores row of the same sentence");
+            Trace trace = traces.get(row.get(0));
+            String text = trace.baseSolution().fullCot();
+            int charStart = Integer.parseInt(row.get(3));
+            int charEnd = Integer.parseInt(row.get(4));
+            assertEquals(text.substring(charStart, charEnd), row.get(8));
+            // RECOMMENDED: every labelled chunk, found in the text (whitespace may differ)
+            LabeledChunk chunk = trace.chunks().get(Integer.parseInt(row.get(2)));
+            assertEquals(chunk.chunk().strip().replaceAll("\\s+", " "), row.get(8).strip().replaceAll("\\s+", " "));
+            assertEquals(chunk.primaryTag(), row.get(7));
+            // OFFSETS: the first token is the first whose characters reach past the sentence start
+            Tokenization tokens = fake.tokenize(text, new int[0]);
+            int first = 1;
+            while (tokens.charEnds()[first] <= charStart) {
+                first++;
+            }
+            assertEquals(first, Integer.parseInt(row.get(5)), row.toString());
+        }
+    }
+
+    @Test
+    void underThePaperProfileSentencesCsvSkipsTheDroppedSentencesAndStillMatchesTheText() throws IOException {
+        assertEquals(0, receivers(new FakeModelWorker(LAYERS, HEADS), tmp.resolve("out"), "--profile", "REF_PAPER")
+                .status());
+
+        List<List<String>> rows = csv(tmp.resolve("out/sentences.csv"));
+        assertEquals(csv(tmp.resolve("out/sentence_scores.csv")).size(), rows.size());
+        Map<String, Trace> traces = TraceReader.readTree(SAMPLE).stream()
+                .collect(Collectors.toMap(Trace::id, t -> t));
+        int previousEnd = 0;
+        for (int r = 1; r < rows.size(); r++) {
+            List<String> row = rows.get(r);
+            int charStart = Integer.parseInt(row.get(3));
+            int charEnd = Integer.parseInt(row.get(4));
+            if (row.get(1).equals("0")) {
+                previousEnd = 0;
+            }
+            assertTrue(charStart >= previousEnd && charEnd > charStart, row.toString());
+            previousEnd = charEnd;
+            assertEquals(traces.get(row.get(0)).baseSolution().fullCot().substring(charStart, charEnd), row.get(8));
+        }
     }
 
     @Test
@@ -339,29 +402,31 @@ class ReceiversCommandTest {
         return ids;
     }
 
-    /** Splits simple CSV: quoted cells may hold commas and doubled quotes, no newlines. */
+    /** Splits CSV as RFC 4180 writes it: quoted cells may hold commas, doubled quotes and line breaks. */
     static List<List<String>> csv(Path file) throws IOException {
+        String text = Files.readString(file);
         List<List<String>> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            List<String> cells = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = !quoted;
-                } else if (c == ',' && !quoted) {
-                    cells.add(cell.toString());
-                    cell.setLength(0);
-                } else {
-                    cell.append(c);
-                }
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted && c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                cell.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+            } else if (c == '\n' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+                rows.add(cells);
+                cells = new ArrayList<>();
+            } else {
+                cell.append(c);
             }
-            cells.add(cell.toString());
-            rows.add(cells);
         }
         return rows;
     }

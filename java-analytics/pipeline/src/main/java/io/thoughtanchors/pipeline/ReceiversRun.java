@@ -61,7 +61,7 @@ final class ReceiversRun {
             workerJson = link.runJson();
         }
         long t2 = System.nanoTime();
-        List<Table> tables = ResultTables.of(computed.result(), plans.stream().map(TracePlan::trace).toList(),
+        List<Table> tables = ResultTables.of(computed.result(), plans,
                 computed.filled().entries().stream().map(CacheMetadata::ranges).toList());
         tables.forEach(t -> output.write(t.fileName(), t.csv()));
         output.write("results.json", Json.write(ResultTables.resultsJson(computed.result(), tables)));

@@ -6,9 +6,11 @@ import io.thoughtanchors.analysis.attention.HeadRankingResult;
 import io.thoughtanchors.analysis.compare.BlackBoxResult;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
 import io.thoughtanchors.analysis.taxonomy.PairTest;
+import io.thoughtanchors.analysis.text.CharSpan;
 import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.data.LabeledChunk;
 import io.thoughtanchors.data.Trace;
+import io.thoughtanchors.pipeline.TracePlan;
 import io.thoughtanchors.pipeline.cache.Json;
 
 import java.util.ArrayList;
@@ -28,12 +30,13 @@ public final class ResultTables {
     }
 
     /**
-     * @param traces the analysed traces, in the result's order
+     * @param plans  the analysed traces with their sentences, in the result's order
      * @param ranges each trace's sentence token ranges, in the same order
      */
-    public static List<Table> of(ReceiverHeadResult r, List<Trace> traces, List<TokenRanges> ranges) {
+    public static List<Table> of(ReceiverHeadResult r, List<TracePlan> plans, List<TokenRanges> ranges) {
+        List<Trace> traces = plans.stream().map(TracePlan::trace).toList();
         return List.of(topHeads(r.ranking()), meanKurtosis(r.ranking()), kurtosisByTrace(r),
-                sentenceScores(r, traces, ranges),
+                sentenceScores(r, traces, ranges), sentences(plans, ranges),
                 reliability(r), categoryTests(r), categoryValues(r, traces), blackBoxByTrace(r));
     }
 
@@ -109,6 +112,28 @@ public final class ResultTables {
         }
         return new Table("sentence_scores", List.of("trace_id", "sentence_index", "label_index", "token_start",
                 "token_end", "category", "receiver_score", "counterfactual_importance", "text"), rows);
+    }
+
+    /**
+     * Every analysed sentence where it is: its characters in the model text (full_cot) and its tokens in the model
+     * input, with the text those characters hold. Row order and sentence_index as in sentence_scores.
+     */
+    private static Table sentences(List<TracePlan> plans, List<TokenRanges> ranges) {
+        List<List<Object>> rows = new ArrayList<>();
+        for (int t = 0; t < plans.size(); t++) {
+            TracePlan plan = plans.get(t);
+            TokenRanges tokens = ranges.get(t);
+            for (int s = 0; s < tokens.size(); s++) {
+                int label = tokens.labelIndex()[s];
+                CharSpan span = plan.layout().spans().get(tokens.sentenceIndex()[s]);
+                LabeledChunk chunk = label >= 0 && label < plan.trace().numLabeled()
+                        ? plan.trace().chunks().get(label) : null;
+                rows.add(List.of(plan.id(), s, label, span.start(), span.end(), tokens.start()[s], tokens.end()[s],
+                        chunk == null ? "" : chunk.primaryTag(), plan.text().substring(span.start(), span.end())));
+            }
+        }
+        return new Table("sentences", List.of("trace_id", "sentence_index", "label_index", "char_start", "char_end",
+                "token_start", "token_end", "category", "text"), rows);
     }
 
     private static Table reliability(ReceiverHeadResult r) {

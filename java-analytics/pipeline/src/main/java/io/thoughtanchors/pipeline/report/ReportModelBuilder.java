@@ -115,10 +115,11 @@ public final class ReportModelBuilder {
             TracePlan plan = run.traces().get(t);
             double[] scores = run.analysis().receiverScores().get(t);
             int[] labels = run.analysis().labelIndex().get(t);
+            int[] sentence = run.tokenRanges().get(t).sentenceIndex();
             for (int s = 0; s < scores.length; s++) {
                 Optional<LabeledChunk> chunk = chunk(plan.trace(), labels[s]);
                 out.add(new ReportModel.Sentence(plan.id(), s, chunk.map(LabeledChunk::primaryTag).orElse("unlabelled"),
-                        plan.layout().sentences().get(s), scores[s],
+                        plan.layout().sentences().get(sentence[s]), scores[s],
                         chunk.map(LabeledChunk::counterfactualImportanceAccuracy).orElse(Double.NaN)));
             }
         }

@@ -109,7 +109,7 @@ class CacheFileTest {
     }
 
     private static CacheMetadata metadata(String textSha) {
-        TokenRanges ranges = new TokenRanges(new int[] {0, 1, 2, -1}, new int[] {1, 3, 5, 5}, new int[] {3, 5, 5, 9},
+        TokenRanges ranges = new TokenRanges(new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, -1}, new int[] {1, 3, 5, 5}, new int[] {3, 5, 5, 9},
                 40, 9);
         return new CacheMetadata(new CacheKey(MODEL.modelId(), MODEL.dtype(), MODE, textSha), MODEL, ranges, 2, 3, 4);
     }
