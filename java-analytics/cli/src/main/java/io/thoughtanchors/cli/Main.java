@@ -44,6 +44,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new SuppressionMatrixCommand(workers))
                 .addSubcommand(new SuppressCheckCommand(workers))
                 .addSubcommand(new ReportCommand(workers))
+                .addSubcommand(new SummaryCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)

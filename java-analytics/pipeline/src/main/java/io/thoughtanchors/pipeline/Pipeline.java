@@ -87,6 +87,12 @@ public final class Pipeline {
                 folder -> ReportRun.run(request, folder, connector, new RunEvents(listener)));
     }
 
+    /** Every trace's summary.json recomputed from its step_importance.json, compared with the published one. */
+    public SummaryResult summaries(SummaryRequest request) {
+        return Failures.guard(() -> OutputFolder.check(request.out(), request.force()),
+                folder -> SummaryRun.run(request, folder, new RunEvents(listener)));
+    }
+
     /** What the worker of {@code target} serves (a local target is started and stopped for it). */
     public ModelInfo describe(WorkerTarget target) {
         return Failures.guard(() -> null, none -> {
