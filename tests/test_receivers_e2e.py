@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import pty
+import re
 import shutil
 import subprocess
 import time
@@ -149,3 +151,34 @@ def test_a_full_output_disk_leaves_no_partial_file_and_no_run_json(first_run, tm
             assert (target / name).read_bytes() == (out / name).read_bytes(), f"{name} is whole"
     finally:
         subprocess.run(["umount", str(small)], check=False)
+
+
+PROGRESS_BAR = re.compile(r"\d+%\s*\[")
+
+
+def test_progress_bars_go_to_a_terminal_only(worker, tmp_path):
+    """A piped stderr gets warnings, never a bar; a terminal gets the bars."""
+    piped = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", worker.address, "--out", str(tmp_path / "a"),
+                   "--cache", str(tmp_path / "cache"))
+    assert piped.returncode == 0, piped.stderr
+    assert not PROGRESS_BAR.search(piped.stderr), piped.stderr
+    master, slave = pty.openpty()
+    try:
+        on_terminal = subprocess.Popen(["java", "-jar", str(CLI_JAR), "receivers", "--data", str(QWEN_SAMPLE),
+                                        "--out", str(tmp_path / "b"), "--cache", str(tmp_path / "cache")],
+                                       stdout=subprocess.DEVNULL, stderr=slave, cwd=REPO)
+        os.close(slave)
+        shown = b""
+        while True:  # read as it comes, so that a full terminal buffer never blocks the run
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the run closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        on_terminal.wait(timeout=300)
+    finally:
+        os.close(master)
+    assert on_terminal.returncode == 0, shown[-500:]
+    assert PROGRESS_BAR.search(shown.decode(errors="replace")) and b"analysis" in shown, shown[-500:]

@@ -51,9 +51,12 @@ public final class Main implements Runnable {
                 .setParameterExceptionHandler(failures);
     }
 
-    /** The pipeline a command runs: its workers, warnings and progress on the command's stderr. */
+    /**
+     * The pipeline a command runs: its workers, warnings on the command's stderr, and progress bars unless
+     * {@code --no-progress} or stderr is not a terminal (a bar in a piped stderr or a log file is noise).
+     */
     static Pipeline pipeline(WorkerConnector workers, CommandSpec command, boolean progressBars) {
-        return Pipeline.create().withConnector(workers)
-                .withListener(new TerminalListener(command.commandLine().getErr(), progressBars));
+        return Pipeline.create().withConnector(workers).withListener(new TerminalListener(
+                command.commandLine().getErr(), progressBars && Terminal.stderrIsTerminal()));
     }
 }

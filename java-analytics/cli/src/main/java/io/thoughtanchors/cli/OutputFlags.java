@@ -8,7 +8,8 @@ abstract class OutputFlags {
     @Option(names = "--force", description = "Write into an existing output folder, overwriting its result files.")
     boolean force;
 
-    @Option(names = "--no-progress", description = "No progress bar on stderr.")
+    @Option(names = "--no-progress", description = "No progress bar on stderr (there is none unless stderr is a"
+            + " terminal).")
     boolean noProgress;
 
     boolean showProgress() {
