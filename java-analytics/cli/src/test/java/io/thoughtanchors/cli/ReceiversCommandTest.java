@@ -142,6 +142,24 @@ class ReceiversCommandTest {
     }
 
     @Test
+    void everyNaNOfTheSummaryIsExplainedByAWarning() throws IOException {
+        CliRun run = receivers(new FakeModelWorker(LAYERS, HEADS), SuppressionMatrixCommandTest.TRACE,
+                tmp.resolve("out"));
+
+        assertEquals(0, run.status(), run.transcript());
+        List<String> nanLines = run.out().lines().filter(l -> l.contains("NaN")).toList();
+        assertEquals(2, nanLines.size(), "one trace: no reliability, no black-box mean: " + run.out());
+        List<String> warnings = Json.MAPPER.convertValue(Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile())
+                .get("warnings"), List.class);
+        for (String explained : List.of("split-half reliability (alternating) is NaN",
+                "split-half reliability (by_problem) is NaN", "the black-box mean residual Spearman and its CI are NaN")) {
+            assertEquals(1, warnings.stream().filter(w -> w.startsWith(explained)).count(), explained + ": " + warnings);
+            assertTrue(run.err().contains("ta: warning: " + explained), run.err());
+        }
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("this run has 1 trace(s)")), warnings.toString());
+    }
+
+    @Test
     void secondRunTakesEveryTraceFromTheCache() throws IOException {
         assertEquals(0, receivers(new FakeModelWorker(LAYERS, HEADS), tmp.resolve("first")).status());
 

@@ -66,6 +66,7 @@ final class ReceiversRun {
         tables.forEach(t -> output.write(t.fileName(), t.csv()));
         output.write("results.json", Json.write(ResultTables.resultsJson(computed.result(), tables)));
         computed.result().warnings().forEach(events::warning);
+        NanWarnings.receivers(computed.result(), request.options()).forEach(events::warning);
         long t3 = System.nanoTime();
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("read_traces", seconds(t0, t1));

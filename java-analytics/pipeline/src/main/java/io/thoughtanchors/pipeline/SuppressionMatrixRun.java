@@ -85,6 +85,7 @@ final class SuppressionMatrixRun {
                 request.effectiveCategoryAggregate(), request.categoryMinEntries());
         List<PublishedComparison> comparisons = writeResults(output, matrices, byDistance, byCategoryPair,
                 model.syntheticWeights());
+        comparisons.forEach(c -> NanWarnings.comparison(c).ifPresent(events::warning));
         long t3 = System.nanoTime();
         Map<String, Double> timings = new LinkedHashMap<>();
         timings.put("read_traces", ReceiversRun.seconds(t0, t1));
