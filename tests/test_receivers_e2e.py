@@ -13,11 +13,10 @@ import pty
 import re
 import shutil
 import subprocess
-import time
 
 import pytest
 
-from conftest import CLI_JAR, QWEN_SAMPLE, REPO, WorkerProcess, run_ta
+from conftest import CLI_JAR, QWEN_SAMPLE, REPO, run_ta
 
 TRACES = ["deepseek-r1-distill-qwen-14b/correct/2236", "deepseek-r1-distill-qwen-14b/correct/2238",
           "deepseek-r1-distill-qwen-14b/correct/3448"]
@@ -93,25 +92,6 @@ def test_bad_input_gives_a_clear_message_and_exit_code(worker, tmp_path):
     assert wrong.returncode == 4 and "tiny-qwen2" in wrong.stderr
     for result in (missing, malformed, unreachable, wrong):
         assert "Exception" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
-
-
-def test_worker_dying_mid_run_keeps_finished_traces_in_the_cache(tmp_path):
-    doomed = WorkerProcess("tiny-qwen2", tmp_path)
-    cache = tmp_path / "cache"
-    cli = subprocess.Popen(["java", "-jar", str(CLI_JAR), "receivers", "--data", str(QWEN_SAMPLE),
-                            "--worker", doomed.address, "--out", str(tmp_path / "out"), "--cache", str(cache),
-                            "--no-progress"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 300
-    while not list(cache.rglob("*.arrow")) and time.time() < deadline and cli.poll() is None:
-        time.sleep(0.05)
-    doomed.kill()
-    stdout, stderr = cli.communicate(timeout=300)
-    doomed.stop()
-    cached = list(cache.rglob("*.arrow"))
-    assert 1 <= len(cached), "the trace finished before the worker died stays cached"
-    if len(cached) < 3:  # the worker died before the last trace: the run must fail loudly
-        assert cli.returncode == 4, stderr
-        assert "cache" in stderr.lower()
 
 
 def _mount_tmpfs(target, size_bytes):

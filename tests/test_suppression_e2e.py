@@ -1,19 +1,18 @@
 """`ta suppression-matrix` and `ta suppress-check` against real worker processes on loopback.
 
 tiny-llama (random weights) on a short published Llama trace: checks the pipeline — passes
-spread over several workers, a worker killed mid-run, resumable storage — not the science.
+spread over several workers, resumable storage — not the science. Workers killed mid-run are
+java-analytics/pipeline's WorkersKilledMidRunTest, where the kill is tied to the run's progress.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import time
 
 import pytest
 
-from conftest import CLI_JAR, REPO, SAMPLE, WorkerProcess, run_ta
+from conftest import SAMPLE, WorkerProcess, run_ta
 
 TRACE = SAMPLE / "deepseek-r1-distill-llama-8b" / "incorrect_base_solution" / "problem_2189"
 TRACE_ID = "deepseek-r1-distill-llama-8b/incorrect/2189"
@@ -68,23 +67,6 @@ def test_two_workers_give_the_same_matrix(llama_workers, one_worker_run, tmp_pat
     result = _run([w.address for w in llama_workers], tmp_path / "out", tmp_path / "cache",
                   "--variants-per-call", "2")
     assert result.returncode == 0, result.stderr
-    assert _matrix(tmp_path / "out") == _matrix(one_worker_run)
-
-
-def test_one_of_two_workers_killed_mid_run_loses_nothing(llama_workers, one_worker_run, tmp_path):
-    doomed = WorkerProcess("tiny-llama", tmp_path)
-    cache = tmp_path / "cache"
-    cli = subprocess.Popen(["java", "-jar", str(CLI_JAR), "suppression-matrix", "--data", str(TRACE), "--worker",
-                            f"{llama_workers[0].address},{doomed.address}", "--out", str(tmp_path / "out"),
-                            "--cache", str(cache), "--no-progress", "--variants-per-call", "1"],
-                           cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 300
-    while len(list(cache.rglob("kl-*.bin"))) < 3 and time.time() < deadline and cli.poll() is None:
-        time.sleep(0.05)
-    doomed.kill()
-    stdout, stderr = cli.communicate(timeout=600)
-    doomed.stop()
-    assert cli.returncode == 0, stderr
     assert _matrix(tmp_path / "out") == _matrix(one_worker_run)
 
 
