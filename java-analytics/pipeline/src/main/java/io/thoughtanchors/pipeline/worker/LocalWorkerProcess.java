@@ -67,9 +67,18 @@ public final class LocalWorkerProcess implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The local worker for a script that runs several requests against one worker: start it once, give each request
+     * its {@link #target()}, close it at the end (a {@link WorkerTarget#local} target starts one per run instead).
+     */
+    public static LocalWorkerProcess start(String model, Path log) {
+        return start(launch(model, log, WorkerTarget.DEFAULT_LOCAL_START_TIMEOUT));
+    }
+
     public static LocalWorkerProcess start(Launch launch) {
         Path portDir = null;
         try {
+            Files.createDirectories(launch.log().toAbsolutePath().getParent());
             portDir = Files.createTempDirectory("ta-worker");
             Path portFile = portDir.resolve("port");
             // a kill during start-up skips the finally below; the JVM's exit hook still tidies up
@@ -133,8 +142,9 @@ public final class LocalWorkerProcess implements AutoCloseable {
         }
     }
 
-    public int port() {
-        return port;
+    /** This worker, reached on its loopback port. */
+    public WorkerTarget target() {
+        return WorkerTarget.remote("127.0.0.1:" + port);
     }
 
     @Override

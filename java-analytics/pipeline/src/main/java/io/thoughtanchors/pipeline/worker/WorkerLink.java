@@ -80,7 +80,7 @@ public final class WorkerLink implements AutoCloseable {
         if (target.isLocal()) {
             process = LocalWorkerProcess.start(LocalWorkerProcess.launch(target.localModel(), localLog,
                     target.localStartTimeout()));
-            remote = WorkerTarget.remote("127.0.0.1:" + process.port());
+            remote = process.target();
         }
         ModelWorker connected;
         try {
