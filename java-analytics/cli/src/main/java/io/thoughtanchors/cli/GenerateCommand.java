@@ -35,10 +35,11 @@ import java.util.concurrent.Callable;
                     + " gibberish: use a real model for real traces."},
         footerHeading = "%n",
         footer = {
-            "Writes DIR/<id>.json: problem, prompt, cot, after_cot, answer, model, sampling and",
-            "generation {finished, stop_reason, new_tokens, closed_think}. A generation that reaches",
-            "--max-new-tokens without </think> is kept (closed_think false, a warning); one that fails",
-            "midway is kept as far as it got (stop_reason cancelled) and the command fails (status 4)."})
+            "Writes DIR/<id>.json: problem, prompt, cot, after_cot, answer, model,",
+            "sampling and generation {finished, stop_reason, new_tokens, closed_think}.",
+            "A generation that reaches --max-new-tokens without </think> is kept",
+            "(closed_think false, a warning); one that fails midway is kept as far as",
+            "it got (stop_reason cancelled) and the command fails (status 4)."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Mixin

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * {@code chatTemplate} the model's own chat template around {@link #CHAT_MESSAGE} (the R1 distills open their
  * {@code <think>} block in it).
  *
- * @param id           the trace's id and file name; empty = {@code problem-<8 hex digits of the problem's SHA-256>-seed<seed>}
+ * @param id           the trace's id and file name; empty = {@code problem-<sha>-seed<seed>}, sha the first 8 hex
+ *                     digits of the problem's SHA-256
  * @param force        replace an existing {@code out/<id>.json}
  * @param temperature  0 = greedy
  * @param topP         nucleus mass kept when sampling, in (0, 1]

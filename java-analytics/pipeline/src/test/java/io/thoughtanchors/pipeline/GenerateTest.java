@@ -5,15 +5,23 @@ import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.output.GeneratedTrace;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.ModelInfo;
+import io.thoughtanchors.worker.ModelInput;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code Pipeline.generate} on an in-process worker: what the trace file holds, how a generation is split and flagged. */
+/** {@code Pipeline.generate} on an in-process worker: what the trace file holds, how a generation is split, flagged. */
 class GenerateTest {
 
     static final String PROBLEM = "What is 2+2?";
@@ -30,14 +38,13 @@ class GenerateTest {
     Path tmp;
 
     @Test
-    void aClosedThoughtIsSplitAtThinkCloseAndWrittenAsATrace() throws IOException {
+    void aClosedThoughtIsSplitAtThinkCloseAndWrittenAsATrace() throws IOException, NoSuchAlgorithmException {
         FakeModelWorker fake = new FakeModelWorker(2, 2);
         List<Long> progress = new ArrayList<>();
         GenerateResult r = pipeline(fake, progressTo(progress)).generate(request().withSampling(64, 0.6f, 0.95f, 11));
 
         GenerateQuery asked = fake.generateQueries.remove();
-        assertEquals(String.format(GenerateRequest.PUBLISHED_PROMPT, PROBLEM), ((io.thoughtanchors.worker.ModelInput.Text)
-                asked.input()).text());
+        assertEquals(ModelInput.text(String.format(GenerateRequest.PUBLISHED_PROMPT, PROBLEM)), asked.input());
         assertEquals(11, asked.seed());
         assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L), progress, "one progress step per token");
         JsonNode trace = Json.MAPPER.readTree(r.file().toFile());
@@ -79,11 +86,11 @@ class GenerateTest {
     void aChatTemplateIsAskedForAndAnOpeningThinkOfTheCompletionGoesToThePrompt() {
         FakeModelWorker fake = new FakeModelWorker(2, 2) {
             @Override
-            public io.thoughtanchors.worker.ModelInfo describe() {
-                io.thoughtanchors.worker.ModelInfo m = super.describe();
-                java.util.Set<String> caps = new java.util.HashSet<>(m.capabilities());
+            public ModelInfo describe() {
+                ModelInfo m = super.describe();
+                Set<String> caps = new HashSet<>(m.capabilities());
                 caps.add(GenerateQuery.CHAT_TEMPLATE);
-                return new io.thoughtanchors.worker.ModelInfo(m.modelId(), m.architecture(), m.numLayers(),
+                return new ModelInfo(m.modelId(), m.architecture(), m.numLayers(),
                         m.numQueryHeads(), m.numKvHeads(), m.kvHeadOfQueryHead(), m.headDim(), m.vocabSize(),
                         m.bosTokenId(), m.dtype(), m.attentionImplementation(), m.devices(), m.maxTokens(),
                         m.workerVersion(), m.contractVersion(), caps, m.syntheticWeights(), m.notes(),
@@ -185,12 +192,8 @@ class GenerateTest {
         };
     }
 
-    private static String sha8(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+    private static String sha8(String text) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
     }
 }

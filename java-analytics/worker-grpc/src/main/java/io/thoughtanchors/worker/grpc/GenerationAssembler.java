@@ -85,8 +85,9 @@ final class GenerationAssembler {
         if ((reason == StopReason.STOP_STRING) == f.getStopString().isEmpty()) {
             throw new ContractViolation("stop reason " + reason + " with stop string \"" + f.getStopString() + "\"");
         }
+        Optional<String> stopString = f.getStopString().isEmpty() ? Optional.empty() : Optional.of(f.getStopString());
         return new Generation(started.getPromptText(), started.getPromptTokens(), Arrays.copyOf(ids, count),
-                text.toString(), reason, f.getStopString().isEmpty() ? Optional.empty() : Optional.of(f.getStopString()));
+                text.toString(), reason, stopString);
     }
 
     /** The result, once the stream has ended. */
