@@ -1,4 +1,4 @@
-"""The gRPC servicer: four verbs over one model backend.
+"""The gRPC servicer: the worker's verbs over one model backend.
 
 The service sees the model only through the ``Backend`` protocol and the torch-free types of
 ``backend.py``; it imports nothing from a backend package, so the backend behind it is chosen
@@ -27,7 +27,8 @@ from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_client import text_units
 
 from . import __version__, arrow_codec, validation
-from .backend import Backend, Cancelled, CaptureMode, CompressedPositions, DeviceOutOfMemory, InvalidRequest, ModelInfo
+from .backend import (Backend, Cancelled, CaptureMode, CompressedPositions, DeviceOutOfMemory, InvalidRequest, ModelInfo,
+                      StopReason)
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +150,19 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
 
         return self._stream(context, work)
 
+    def Generate(self, request, context):
+        args = self._parse(validation.generate, request, context)
+        return self._stream(context, lambda send: self._generate(args, send))
+
+    def _generate(self, args: validation.GenerateArgs, send) -> None:
+        send(pb.GenerateResponse(started=pb.GenerateStarted(prompt_text=args.prompt_text,
+                                                            prompt_tokens=len(args.forward.ids))))
+        emit = _GeneratedTokens(send)
+        outcome = self.backend.generate(args.forward, emit, send.cancel)
+        send(pb.GenerateResponse(finished=pb.GenerateFinished(stop_reason=_STOP_REASONS[outcome.stop_reason],
+                                                              new_tokens=emit.count,
+                                                              stop_string=outcome.stop_string or "")))
+
     # ------------------------------------------------------------------ plumbing
 
     def _parse(self, parser, request, context):
@@ -242,6 +256,26 @@ class _LogitsChunks:
             self.send(pb.TensorChunk(kind=pb.TensorChunk.FULL_LOGITS, arrow_ipc=blob, num_tokens=self.num_tokens,
                                      variant=variant, variants_total=self.variants_total,
                                      first_position=first_position))
+
+
+_STOP_REASONS = {
+    StopReason.EOS: pb.GenerateFinished.EOS,
+    StopReason.STOP_TOKEN: pb.GenerateFinished.STOP_TOKEN,
+    StopReason.STOP_STRING: pb.GenerateFinished.STOP_STRING,
+    StopReason.MAX_NEW_TOKENS: pb.GenerateFinished.MAX_NEW_TOKENS,
+}
+
+
+class _GeneratedTokens:
+    """The Generate stream's token emitter: each batch of new tokens as one message, counted for the last one."""
+
+    def __init__(self, send):
+        self.send = send
+        self.count = 0
+
+    def __call__(self, ids: list[int], pieces: list[str]) -> None:
+        self.count += len(ids)
+        self.send(pb.GenerateResponse(tokens=pb.GeneratedTokens(ids=ids, pieces=pieces)))
 
 
 def _abort_for(context, error: BaseException):

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from thought_anchors.worker.v1 import worker_pb2 as pb
 
 from . import arrow_codec
-from .backend import (AttentionPass, Backend, CaptureMode, InvalidRequest, LogitsPass, ModelInfo, Nucleus,
-                      Suppression)
+from .backend import (CHAT_TEMPLATE, GENERATE, AttentionPass, Backend, CaptureMode, GeneratePass, InvalidRequest,
+                      LogitsPass, ModelInfo, Nucleus, Suppression)
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,59 @@ def logits(backend: Backend, request: pb.LogitsRequest, limits: Limits) -> Logit
     forward = LogitsPass(ids, variants, nucleus, positions, request.full_recompute,
                          request.batch_size or limits.batch_size)
     return LogitsArgs(forward, max_bytes)
+
+
+# Sampling temperatures float32 logits survive: far below 1e-6, z / temperature overflows (NaN probabilities);
+# above 1e6 every realistic logit gap scales below 1e-4, a uniform draw.
+GENERATE_TEMPERATURES = (1e-6, 1e6)
+_MIN_GENERATE_TEMPERATURE, _MAX_GENERATE_TEMPERATURE = (float(np.float32(t)) for t in GENERATE_TEMPERATURES)
+MAX_STOP_STRINGS = 16
+MAX_STOP_STRING_CHARS = 256
+
+
+@dataclass(frozen=True)
+class GenerateArgs:
+    forward: GeneratePass
+    prompt_text: str                   # the prompt as text ("" for token-id input)
+
+
+def generate(backend: Backend, request: pb.GenerateRequest, limits: Limits) -> GenerateArgs:
+    model = backend.describe()
+    _require(model, GENERATE, "Generate")
+    if request.apply_chat_template:
+        _require(model, CHAT_TEMPLATE, "apply_chat_template")
+        if request.input.WhichOneof("source") != "text":
+            raise InvalidRequest("apply_chat_template needs input.text (the user message), not token ids")
+        if not request.input.text:
+            raise InvalidRequest("input.text is empty")
+        prompt = pb.ModelInput(text=backend.chat_prompt(request.input.text))
+    else:
+        prompt = request.input
+    ids = input_ids(backend, prompt)
+    if request.max_new_tokens < 1:
+        raise InvalidRequest(f"max_new_tokens={request.max_new_tokens} must be at least 1")
+    if len(ids) + request.max_new_tokens > model.max_tokens:
+        raise InvalidRequest(f"max_new_tokens={request.max_new_tokens} with the prompt's {len(ids)} tokens exceeds "
+                             f"this worker's max_tokens {model.max_tokens} (at most "
+                             f"{max(model.max_tokens - len(ids), 0)} new tokens)")
+    temperature = request.temperature
+    if temperature != 0.0 and not _MIN_GENERATE_TEMPERATURE <= temperature <= _MAX_GENERATE_TEMPERATURE:
+        raise InvalidRequest(f"temperature={temperature:g} must be 0 (greedy) or in [{GENERATE_TEMPERATURES[0]:g}, "
+                             f"{GENERATE_TEMPERATURES[1]:g}]")
+    if not 0.0 <= request.top_p <= 1.0:  # NaN fails too
+        raise InvalidRequest(f"top_p={request.top_p:g} must be in [0, 1] (0 means 1: no truncation)")
+    if len(request.stop) > MAX_STOP_STRINGS:
+        raise InvalidRequest(f"stop has {len(request.stop)} strings; at most {MAX_STOP_STRINGS}")
+    for i, stop in enumerate(request.stop):
+        if not 1 <= len(stop) <= MAX_STOP_STRING_CHARS:
+            raise InvalidRequest(f"stop[{i}] has {len(stop)} characters; a stop string has 1 to "
+                                 f"{MAX_STOP_STRING_CHARS}")
+    bad = [i for i in request.stop_token_ids if not 0 <= i < model.vocab_size]
+    if bad:
+        raise InvalidRequest(f"stop_token_ids has ids outside [0, {model.vocab_size}): {bad[:5]}")
+    forward = GeneratePass(ids, request.max_new_tokens, float(temperature), float(request.top_p or 1.0),
+                           request.seed, tuple(request.stop), frozenset(request.stop_token_ids))
+    return GenerateArgs(forward, prompt.text if prompt.WhichOneof("source") == "text" else "")
 
 
 def _fits(bytes_per_row: int, max_bytes: int, what: str) -> None:

@@ -1,4 +1,4 @@
-"""`connect()` and the `Client`: the worker's four verbs with NumPy in and out."""
+"""`connect()` and the `Client`: the worker's verbs with NumPy in and out."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from thought_anchors.worker.v1 import worker_pb2_grpc
 from . import channel, text_units
 from .errors import ContractViolation, from_rpc_error
 from .streams import AttentionAssembler, LogitsAssembler, StreamError, with_baseline_prefix
-from .types import (BASELINE, LogitsResult, Mode, ModelInfo, NucleusSpec, Suppression, Tokenization)
+from .types import (BASELINE, GeneratedToken, GenerationResult, LogitsResult, Mode, ModelInfo, NucleusSpec,
+                    Suppression, Tokenization)
 
 CONTRACT_VERSION = pb.CONTRACT_VERSION_1
 
@@ -210,6 +211,26 @@ class Client:
 
         return _only(self._stream("Logits", lambda t: self._stub.Logits(request, timeout=t), timeout, assemble))
 
+    def generate(self, input: ModelInput, *, max_new_tokens: int, temperature: float = 0.0, top_p: float = 1.0,
+                 seed: int = 0, stop: Sequence[str] = (), stop_token_ids: Sequence[int] = (),
+                 apply_chat_template: bool = False, timeout: float | None = None) -> Generation:
+        """A continuation of `input`, streamed: iterate the returned `Generation` for each `GeneratedToken` as the
+        worker produces it; once the loop ends, `.result` is the `GenerationResult`. Leaving the loop early (or
+        `close()`) cancels the call, which stops the generation on the worker.
+
+        temperature 0 is greedy; otherwise tokens are drawn from the top-p nucleus of softmax(logits / temperature)
+        with a generator seeded by `seed` (the same call gives the same tokens on the same worker). Generation ends
+        at the model's end-of-sequence token, one of `stop_token_ids`, once the text contains one of `stop`, or
+        after `max_new_tokens`. `apply_chat_template` treats text `input` as one user message under the model's
+        chat template (capability "generate.chat_template").
+        """
+        request = pb.GenerateRequest(input=_model_input(input), max_new_tokens=max_new_tokens, temperature=temperature,
+                                     top_p=top_p, seed=seed, stop=list(stop),
+                                     stop_token_ids=[int(i) for i in stop_token_ids],
+                                     apply_chat_template=apply_chat_template)
+        return Generation(self._stream("Generate", lambda t: self._stub.Generate(request, timeout=t), timeout,
+                                       _generated_tokens))
+
     # ------------------------------------------------------------------ plumbing
 
     def _unary(self, verb: str, call: Callable[[float], T], timeout: float | None) -> T:
@@ -242,6 +263,70 @@ class Client:
         finally:
             if call is not None:
                 call.cancel()
+
+
+class Generation(Iterator[GeneratedToken]):
+    """A Generate call in progress: an iterator of `GeneratedToken`s, then `result`."""
+
+    def __init__(self, events: Iterator[GeneratedToken | GenerationResult]):
+        self._events = events
+        self._result: GenerationResult | None = None
+
+    def __next__(self) -> GeneratedToken:
+        if self._result is not None:
+            raise StopIteration
+        event = next(self._events)
+        if isinstance(event, GenerationResult):
+            self._result = event
+            self._events.close()
+            raise StopIteration
+        return event
+
+    @property
+    def result(self) -> GenerationResult:
+        """The finished generation; raises `RuntimeError` before the iteration has ended."""
+        if self._result is None:
+            raise RuntimeError("the generation has not finished: iterate it to the end first")
+        return self._result
+
+    def close(self) -> None:
+        """Cancels the call if it is still running."""
+        self._events.close()
+
+
+_STOP_REASONS = {pb.GenerateFinished.EOS: "eos", pb.GenerateFinished.STOP_TOKEN: "stop_token",
+                 pb.GenerateFinished.STOP_STRING: "stop_string", pb.GenerateFinished.MAX_NEW_TOKENS: "max_new_tokens"}
+
+
+def _generated_tokens(replies: Iterable[pb.GenerateResponse]) -> Iterator[GeneratedToken | GenerationResult]:
+    """The tokens of a Generate stream as they arrive, then its result, checking the stream's shape."""
+    started: pb.GenerateStarted | None = None
+    ids: list[int] = []
+    pieces: list[str] = []
+    for reply in replies:
+        kind = reply.WhichOneof("event")
+        if (kind == "started") != (started is None):
+            raise StreamError(f"a {kind} message {'before' if started is None else 'after'} the started one")
+        if kind == "started":
+            started = reply.started
+        elif kind == "tokens":
+            if not len(reply.tokens.ids) == len(reply.tokens.pieces) >= 1:
+                raise StreamError(f"{len(reply.tokens.ids)} ids with {len(reply.tokens.pieces)} pieces")
+            for token, piece in zip(reply.tokens.ids, reply.tokens.pieces):
+                ids.append(token)
+                pieces.append(piece)
+                yield GeneratedToken(token, piece)
+        elif kind == "finished":
+            finished = reply.finished
+            if finished.new_tokens != len(ids) or finished.stop_reason not in _STOP_REASONS:
+                raise StreamError(f"finished with {finished.new_tokens} new tokens (stop reason "
+                                  f"{finished.stop_reason}) after {len(ids)}")
+            yield GenerationResult(started.prompt_text, started.prompt_tokens, tuple(ids), "".join(pieces),
+                                   _STOP_REASONS[finished.stop_reason], finished.stop_string or None)
+            return
+        else:
+            raise StreamError(f"a message without an event: {reply}")
+    raise StreamError("the stream ended without a finished message")
 
 
 def _model_input(value: ModelInput) -> pb.ModelInput:

@@ -6,17 +6,19 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
+import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Generation;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.ModelWorker;
 import io.thoughtanchors.worker.ProgressListener;
+import io.thoughtanchors.worker.TokenSink;
 import io.thoughtanchors.worker.Tokenization;
 import io.thoughtanchors.worker.WorkerException;
 import io.thoughtanchors.worker.v1.DescribeRequest;
 import io.thoughtanchors.worker.v1.ModelWorkerGrpc;
-import io.thoughtanchors.worker.v1.TensorChunk;
 import io.thoughtanchors.worker.v1.TokenizeRequest;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -78,7 +80,8 @@ public final class GrpcModelWorker implements ModelWorker {
     /**
      * round_robin over every resolved worker, client-side health checks against the standard
      * grpc.health.v1 service (serviceName "" = the whole server; a worker without it counts as
-     * healthy), and retries on UNAVAILABLE for every verb: all four are idempotent reads.
+     * healthy), and retries on UNAVAILABLE for every verb: all are idempotent (a generation is seeded, so a retried
+     * one gives the same tokens; gRPC retries a stream only before its first message reached the caller).
      */
     static Map<String, ?> serviceConfig(GrpcWorkerOptions options) {
         Map<String, Object> retryPolicy = Map.of(
@@ -134,6 +137,14 @@ public final class GrpcModelWorker implements ModelWorker {
         return finish("Logits", assembler::finish);
     }
 
+    @Override
+    public Generation generate(GenerateQuery query, TokenSink sink) {
+        GenerationAssembler assembler = new GenerationAssembler(describe().vocabSize(), query.maxNewTokens(), sink);
+        stream("Generate", s -> s.generate(ProtoCodec.generateRequest(query)), (reply, allocator) ->
+                assembler.accept(reply));
+        return finish("Generate", assembler::finish);
+    }
+
     /** Bytes the Arrow allocator holds now; 0 between calls unless something leaked. */
     long allocatedBytes() {
         return allocator.getAllocatedMemory();
@@ -164,18 +175,18 @@ public final class GrpcModelWorker implements ModelWorker {
     }
 
     /**
-     * Runs a server-streaming call and feeds each chunk to {@code onChunk}. The call runs in its own
+     * Runs a server-streaming call and feeds each message to {@code onChunk}. The call runs in its own
      * cancellable context: leaving early (a contract violation, or an exception from the caller's
      * sink) cancels it, which stops the work on the worker. Each call decodes in a child allocator
      * so a leak is caught and attributed when the call ends.
      */
-    private void stream(String verb, Function<ModelWorkerGrpc.ModelWorkerBlockingStub, Iterator<TensorChunk>> call,
-                        BiConsumer<TensorChunk, BufferAllocator> onChunk) {
+    private <M> void stream(String verb, Function<ModelWorkerGrpc.ModelWorkerBlockingStub, Iterator<M>> call,
+                            BiConsumer<M, BufferAllocator> onChunk) {
         Context.CancellableContext context = Context.current().withCancellation();
         Context previous = context.attach();
         int index = 0;
         try (BufferAllocator callAllocator = allocator.newChildAllocator(verb, 0, Long.MAX_VALUE)) {
-            Iterator<TensorChunk> chunks =
+            Iterator<M> chunks =
                     call.apply(stub.withDeadlineAfter(options.streamDeadline().toNanos(), TimeUnit.NANOSECONDS));
             for (; chunks.hasNext(); index++) {
                 onChunk.accept(chunks.next(), callAllocator);
