@@ -5,10 +5,11 @@ from __future__ import annotations
 from concurrent import futures
 
 import grpc
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-from thought_anchors.worker.v1 import worker_pb2, worker_pb2_grpc
+from thought_anchors.worker.v1 import worker_pb2
 
 from .backend import Backend
 from .service import ModelWorkerService
@@ -27,7 +28,7 @@ def build_server(backend: Backend, address: str, limits: Limits, max_waiting: in
                  ("grpc.max_send_message_length", max(limits.max_chunk_bytes, 4 << 20) + (1 << 20))],
         maximum_concurrent_rpcs=max_waiting + 4,
     )
-    worker_pb2_grpc.add_ModelWorkerServicer_to_server(ModelWorkerService(backend, limits, max_waiting), server)
+    server.add_generic_rpc_handlers((_decoding_handler(ModelWorkerService(backend, limits, max_waiting)),))
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for name in ("", SERVICE_NAME):
@@ -38,3 +39,27 @@ def build_server(backend: Backend, address: str, limits: Limits, max_waiting: in
     if port == 0:
         raise OSError(f"cannot bind {address}")
     return server, port, health_servicer
+
+
+def _decoding_handler(service: ModelWorkerService) -> grpc.GenericRpcHandler:
+    """The verbs with their requests decoded here rather than by gRPC, which answers an undecodable request
+    (broken protobuf, a string that is not UTF-8) INTERNAL "Exception deserializing request!"; the contract
+    promises INVALID_ARGUMENT for bad input."""
+    handlers = {}
+    for method in worker_pb2.DESCRIPTOR.services_by_name["ModelWorker"].methods:
+        request_type = getattr(worker_pb2, method.input_type.name)
+        make = grpc.unary_stream_rpc_method_handler if method.server_streaming else grpc.unary_unary_rpc_method_handler
+        handlers[method.name] = make(_decoded(request_type, getattr(service, method.name)),
+                                     response_serializer=lambda message: message.SerializeToString())
+    return grpc.method_handlers_generic_handler(SERVICE_NAME, handlers)
+
+
+def _decoded(request_type, verb):
+    def handle(data: bytes, context):
+        try:
+            request = request_type.FromString(data)
+        except DecodeError as error:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"the {request_type.__name__} cannot be decoded: {error}")
+        return verb(request, context)
+
+    return handle

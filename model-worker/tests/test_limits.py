@@ -1,0 +1,50 @@
+"""Limits that hold under hostile input: every request a client can send is answered with the contract's
+status, cheaply, without taking the worker down for anyone else."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from thought_anchors.worker.v1 import worker_pb2 as pb
+from thought_anchors_worker.server import SERVICE_NAME, build_server
+from thought_anchors_worker.validation import Limits
+
+
+@pytest.fixture(scope="module")
+def address(qwen):
+    server, port, _ = build_server(qwen, "127.0.0.1:0", Limits(1 << 20, 64, 1), max_waiting=2)
+    server.start()
+    yield f"127.0.0.1:{port}"
+    server.stop(grace=None)
+
+
+@pytest.fixture(scope="module")
+def channel(address):
+    with grpc.insecure_channel(address) as channel:
+        yield channel
+
+
+def _raw_call(channel, verb: str, payload: bytes):
+    """Sends `payload` as the verb's request bytes, unparsed: what a broken or hostile client can send."""
+    path = f"/{SERVICE_NAME}/{verb}"
+    if verb in ("Attention", "Logits"):
+        return list(channel.unary_stream(path)(payload, timeout=30))
+    return channel.unary_unary(path)(payload, timeout=30)
+
+
+_TRUNCATED = b"\x0a\x10ab"  # field 1 announces 16 bytes, 2 follow
+_BAD_TEXT = b"\x0a\x02\xff\xfe"  # field 1, a string of 2 bytes that are not UTF-8
+_BAD_INPUT_TEXT = b"\x0a\x04" + _BAD_TEXT  # ModelInput input = 1 holding that text
+
+
+@pytest.mark.parametrize("verb, payload", [
+    ("Describe", _TRUNCATED), ("Tokenize", _TRUNCATED), ("Attention", _TRUNCATED), ("Logits", _TRUNCATED),
+    ("Tokenize", _BAD_TEXT), ("Attention", _BAD_INPUT_TEXT), ("Logits", _BAD_INPUT_TEXT),
+])
+def test_undecodable_requests_are_invalid_argument(channel, verb, payload):
+    with pytest.raises(grpc.RpcError) as info:
+        _raw_call(channel, verb, payload)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT, info.value.details()
+    assert f"{verb}Request" in info.value.details() and "cannot be decoded" in info.value.details()
+    assert pb.DescribeResponse.FromString(_raw_call(channel, "Describe", b"")).num_layers == 4  # still serving
