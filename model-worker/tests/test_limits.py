@@ -4,6 +4,8 @@ status, cheaply, without taking the worker down for anyone else."""
 from __future__ import annotations
 
 import grpc
+import numpy as np
+import pyarrow as pa
 import pytest
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
@@ -48,3 +50,26 @@ def test_undecodable_requests_are_invalid_argument(channel, verb, payload):
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT, info.value.details()
     assert f"{verb}Request" in info.value.details() and "cannot be decoded" in info.value.details()
     assert pb.DescribeResponse.FromString(_raw_call(channel, "Describe", b"")).num_layers == 4  # still serving
+
+
+def _nucleus_logits(channel, temperature: float) -> list[pb.TensorChunk]:
+    request = pb.LogitsRequest(input=pb.ModelInput(text="Two plus two is four."), variants=[pb.Suppression()],
+                               nucleus=pb.NucleusSpec(top_p=0.9, max_k=20, temperature=temperature))
+    return [pb.TensorChunk.FromString(c) for c in _raw_call(channel, "Logits", request.SerializeToString())]
+
+
+@pytest.mark.parametrize("temperature", [1e-45, 1e-30, 1e-7, 2e6, float("inf"), float("nan"), 0.0, -0.6])
+def test_temperatures_float32_cannot_scale_by_are_invalid_argument(channel, temperature):
+    with pytest.raises(grpc.RpcError) as info:
+        _nucleus_logits(channel, temperature)
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "nucleus.temperature" in info.value.details() and "[1e-06, 1e+06]" in info.value.details()
+
+
+@pytest.mark.parametrize("temperature", [1e-6, 0.6, 1e6])
+def test_temperatures_in_the_documented_range_give_finite_masses(channel, temperature):
+    chunks = _nucleus_logits(channel, temperature)
+    masses = pa.concat_tables(pa.ipc.open_stream(c.arrow_ipc).read_all() for c in chunks)["retained_mass"]
+    masses = masses.to_numpy()
+    assert len(masses) == chunks[0].num_tokens and np.isfinite(masses).all()
+    assert ((masses > 0) & (masses <= 1 + 1e-6)).all()

@@ -8,11 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from thought_anchors.worker.v1 import worker_pb2 as pb
 
 from . import arrow_codec
 from .backend import (AttentionPass, Backend, CaptureMode, InvalidRequest, LogitsPass, ModelInfo, Nucleus,
                       Suppression)
+
+
+# Temperatures the nucleus math serves in float32. Below ~3e-39, 1/T overflows to inf and the top logit's 0 * inf
+# is NaN (1e-45 gave NaN masses); from 1e-6 on, logit gaps up to ~1e5 scale to at most 1e11, far inside float32.
+# Above 1e6 nothing overflows, but every realistic gap (< 100) scales below 1e-4: uniform to four digits, which
+# no analysis means. Generous bounds either way, refused by name rather than answered with garbage.
+TEMPERATURE_RANGE = (1e-6, 1e6)
+# The wire's float32 nearest each bound (float32(1e-6) is a little below 1e-6 and must pass).
+_MIN_TEMPERATURE, _MAX_TEMPERATURE = (float(np.float32(t)) for t in TEMPERATURE_RANGE)
 
 
 @dataclass(frozen=True)
@@ -157,8 +168,10 @@ def logits(backend: Backend, request: pb.LogitsRequest, limits: Limits) -> Logit
             raise InvalidRequest(f"nucleus.top_p={spec.top_p} must be in (0, 1]")
         if spec.max_k < 1:
             raise InvalidRequest(f"nucleus.max_k={spec.max_k} must be at least 1")
-        if not spec.temperature > 0.0:
-            raise InvalidRequest(f"nucleus.temperature={spec.temperature} must be positive")
+        if not _MIN_TEMPERATURE <= spec.temperature <= _MAX_TEMPERATURE:
+            raise InvalidRequest(f"nucleus.temperature={spec.temperature:g} must be in [{TEMPERATURE_RANGE[0]:g}, "
+                                 f"{TEMPERATURE_RANGE[1]:g}]: far below it float32 logits scaled by 1/temperature "
+                                 "overflow (NaN masses), above it they flatten to a uniform distribution")
         nucleus = Nucleus(spec.top_p, spec.max_k, spec.temperature, spec.round_logits_to_float16)
     positions = []
     for p in request.full_logit_positions:
