@@ -9,6 +9,8 @@ import pyarrow as pa
 import pytest
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
+from thought_anchors_worker import validation
+from thought_anchors_worker.backend import InvalidRequest, Tokenization
 from thought_anchors_worker.server import SERVICE_NAME, build_server
 from thought_anchors_worker.validation import Limits
 
@@ -73,3 +75,48 @@ def test_temperatures_in_the_documented_range_give_finite_masses(channel, temper
     masses = masses.to_numpy()
     assert len(masses) == chunks[0].num_tokens and np.isfinite(masses).all()
     assert ((masses > 0) & (masses <= 1 + 1e-6)).all()
+
+
+def test_whitespace_is_text_like_any_other_for_every_verb(channel):
+    """Tokenize answered whitespace-only text while Attention refused it as empty: one rule for both now."""
+    text = "  \n\t "
+    tokens = pb.TokenizeResponse.FromString(_raw_call(channel, "Tokenize", pb.TokenizeRequest(text=text)
+                                                      .SerializeToString()))
+    assert len(tokens.ids) > 1  # BOS and the whitespace's own tokens
+    attention = pb.AttentionRequest(input=pb.ModelInput(text=text), mode=pb.AttentionRequest.RAW, layers=[0])
+    chunks = [pb.TensorChunk.FromString(c) for c in _raw_call(channel, "Attention", attention.SerializeToString())]
+    assert {c.num_tokens for c in chunks} == {len(tokens.ids)}
+    logits = pb.LogitsRequest(input=pb.ModelInput(text=text), variants=[pb.Suppression()], full_logit_positions=[-1])
+    assert [pb.TensorChunk.FromString(c).num_tokens for c in _raw_call(channel, "Logits", logits.SerializeToString())
+            ] == [len(tokens.ids)]
+
+
+@pytest.mark.parametrize("verb, request_", [
+    ("Tokenize", pb.TokenizeRequest(text="")),
+    ("Attention", pb.AttentionRequest(input=pb.ModelInput(text=""), mode=pb.AttentionRequest.RAW)),
+    ("Logits", pb.LogitsRequest(input=pb.ModelInput(text=""), variants=[pb.Suppression()], full_logit_positions=[-1])),
+])
+def test_empty_text_is_refused_by_every_verb(channel, verb, request_):
+    with pytest.raises(grpc.RpcError) as info:
+        _raw_call(channel, verb, request_.SerializeToString())
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "text is empty" in info.value.details()
+
+
+class _DropsWhitespace:
+    """The real backend behind a tokenizer that adds no BOS and drops whitespace (as some SentencePiece models do)."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    def __getattr__(self, name):
+        return getattr(self.backend, name)
+
+    def tokenize(self, text):
+        return Tokenization([], [], [], []) if not text.strip() else self.backend.tokenize(text)
+
+
+def test_a_text_without_tokens_is_refused_before_any_forward(qwen):
+    request = pb.AttentionRequest(input=pb.ModelInput(text="  \n"), mode=pb.AttentionRequest.RAW)
+    validation.attention(qwen, request, Limits(1 << 20, 64, 1))
+    with pytest.raises(InvalidRequest, match="input.text has no tokens"):
+        validation.attention(_DropsWhitespace(qwen), request, Limits(1 << 20, 64, 1))

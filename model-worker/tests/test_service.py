@@ -166,7 +166,7 @@ def _attention(text="x y z", **fields):
 
 @pytest.mark.parametrize("request_, fragment", [
     (pb.AttentionRequest(mode=pb.AttentionRequest.RAW), "input is missing"),
-    (_attention(text="   "), "input.text is empty"),
+    (_attention(text=""), "input.text is empty"),
     (_attention(mode=pb.AttentionRequest.MODE_UNSPECIFIED, pool_ranges=[]), "mode must be RAW or POOLED"),
     (_attention(pool_ranges=[pb.TokenRange(start=3, end=1)]), "reversed"),
     (_attention(pool_ranges=[pb.TokenRange(start=1, end=99)]), "outside the input"),

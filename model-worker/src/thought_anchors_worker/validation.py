@@ -42,9 +42,11 @@ def input_ids(backend: Backend, model_input: pb.ModelInput) -> list[int]:
     model = backend.describe()
     source = model_input.WhichOneof("source")
     if source == "text":
-        if not model_input.text.strip():
+        if not model_input.text:  # whitespace is text like any other, as in Tokenize
             raise InvalidRequest("input.text is empty")
         ids = backend.tokenize(model_input.text).ids
+        if not ids:
+            raise InvalidRequest("input.text has no tokens (this tokenizer adds no BOS and drops what the text holds)")
     elif source == "token_ids":
         ids = list(model_input.token_ids.ids)
         if not ids:
