@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from concurrent import futures
 
 import grpc
@@ -13,22 +14,25 @@ from thought_anchors.worker.v1 import worker_pb2
 
 from .backend import Backend
 from .service import ModelWorkerService
-from .validation import Limits
+from .validation import Limits, max_request_bytes
 
 SERVICE_NAME = worker_pb2.DESCRIPTOR.services_by_name["ModelWorker"].full_name
-# Requests carry text and ranges; 64 MiB is far above any trace yet bounded.
-MAX_REQUEST_BYTES = 64 << 20
+# Threads beyond the admitted calls' (max_waiting + 1): Describe, health checks, reflection and busy refusals
+# never wait for an admitted call; gRPC refuses calls beyond the pool RESOURCE_EXHAUSTED itself.
+_SPARE_THREADS = 16
 
 
 def build_server(backend: Backend, address: str, limits: Limits, max_waiting: int = 8):
     """Returns (server, bound port, health servicer); the server is not started."""
+    threads = max_waiting + 1 + _SPARE_THREADS
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=max_waiting + 4, thread_name_prefix="grpc"),
-        options=[("grpc.max_receive_message_length", MAX_REQUEST_BYTES),
+        futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="grpc"),
+        options=[("grpc.max_receive_message_length", max_request_bytes(backend.describe())),
                  ("grpc.max_send_message_length", max(limits.max_chunk_bytes, 4 << 20) + (1 << 20))],
-        maximum_concurrent_rpcs=max_waiting + 4,
+        maximum_concurrent_rpcs=threads,
     )
-    server.add_generic_rpc_handlers((_decoding_handler(ModelWorkerService(backend, limits, max_waiting)),))
+    service = ModelWorkerService(backend, limits, max_waiting)
+    server.add_generic_rpc_handlers((_decoding_handler(service),))
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for name in ("", SERVICE_NAME):
@@ -38,6 +42,7 @@ def build_server(backend: Backend, address: str, limits: Limits, max_waiting: in
     port = server.add_insecure_port(address)
     if port == 0:
         raise OSError(f"cannot bind {address}")
+    service.name = f"{socket.gethostname()}:{port}"
     return server, port, health_servicer
 
 
