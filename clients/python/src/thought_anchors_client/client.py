@@ -6,6 +6,7 @@ import logging
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from os import PathLike
 from typing import Literal, TypeVar
@@ -96,8 +97,10 @@ class Client:
         self.idle_timeout = idle_timeout
         self.policy = policy
         self.security = security  # a description ("TLS, token from TA_WORKER_TOKEN"), never a secret
+        self.retried: Counter[str] = Counter()  # retries made so far, by reason: "busy", "silent", "UNAVAILABLE", ...
         self._closed = False
         self._rng = random.Random()
+        self._lock = threading.Lock()
         self._info: ModelInfo | None = None
 
     def __repr__(self) -> str:
@@ -320,6 +323,8 @@ class Client:
                                        f"{attempts.failures} attempts)") from None
             raise from_rpc_error(verb, error, self._note(error)) from None
         reason = "silent" if silent else ("busy" if trouble is retries.Trouble.BUSY else error.code().name)
+        with self._lock:
+            self.retried[reason] += 1
         log.info("%s: worker %s, attempt %d; retrying in %.2f s", verb, reason,
                  attempts.failures + attempts.refusals, delay)
         time.sleep(delay)
