@@ -319,8 +319,8 @@ class Client:
             if silent:
                 raise IdleTimeoutError(verb, grpc.StatusCode.DEADLINE_EXCEEDED,
                                        f"worker {watch.worker or self.target} started the answer and then sent "
-                                       f"nothing for {self.idle_timeout:g} s (idle_timeout; "
-                                       f"{attempts.failures} attempts)") from None
+                                       f"nothing for {self.idle_timeout:g} s (idle_timeout), attempt "
+                                       f"{attempts.failures} of {self.policy.max_attempts}") from None
             raise from_rpc_error(verb, error, self._note(error)) from None
         reason = "silent" if silent else ("busy" if trouble is retries.Trouble.BUSY else error.code().name)
         with self._lock:
