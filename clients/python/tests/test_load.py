@@ -75,3 +75,27 @@ def test_a_worker_that_hangs_mid_answer_is_named_by_the_idle_timeout(two_workers
     assert 1.4 < waited < 30
     with ta.connect(hung.address, **security) as c:  # the worker serves on once it runs again
         assert len(c.tokenize("still here").ids) > 1
+
+
+def test_a_frozen_worker_among_two_costs_a_retry_not_the_call(two_workers, trace_text):
+    """A worker frozen before it answers (no headers, so no idle timeout): keepalive fails its connection and
+    the call is retried on the other worker. Round-robin alternates over the two, so one of the first two
+    calls meets the frozen one."""
+    workers, security = two_workers
+    text = trace_text[:200]
+    with ta.connect([w.address for w in workers], **security, keepalive=10, initial_backoff=0.05,
+                    stream_timeout=120) as c:
+        call = bench.pooled_call(text, bench.sentence_ranges(c, text))
+        reference = call(c)
+        for _ in range(4):  # both connected before one freezes
+            call(c)
+        frozen = workers[1]
+        os.kill(frozen.proc.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            answers = [call(c) for _ in range(2)]
+            waited = time.monotonic() - started
+        finally:
+            os.kill(frozen.proc.pid, signal.SIGCONT)
+    assert all(np.array_equal(a, reference, equal_nan=True) for a in answers)
+    assert sum(c.retried.values()) >= 1 and waited < 90, (c.retried, waited)
