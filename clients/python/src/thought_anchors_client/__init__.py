@@ -16,11 +16,12 @@ distribution as `thought_anchors.worker.v1`.
 """
 
 from .client import Client, Generation, ModelInput, connect
-from .errors import (CallCancelledError, ContractViolation, DeadlineExceededError, InvalidArgumentError,
-                     ResourceExhaustedError, UnavailableError, WorkerError)
+from .errors import (CallCancelledError, ContractViolation, DeadlineExceededError, IdleTimeoutError,
+                     InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, UnauthenticatedError,
+                     UnavailableError, WorkerError)
 from .text_units import to_codepoint, to_utf16
-from .types import (BASELINE, GeneratedToken, GenerationResult, LogitsResult, Mode, ModelInfo, Nucleus, NucleusSpec, Suppression, Tokenization,
-                    VariantLogits)
+from .types import (BASELINE, GeneratedToken, GenerationResult, LogitsResult, Mode, ModelInfo, Nucleus,
+                    NucleusSpec, Suppression, Tokenization, VariantLogits)
 
 RAW = Mode.RAW
 POOLED = Mode.POOLED
@@ -29,7 +30,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BASELINE", "POOLED", "RAW", "CallCancelledError", "Client", "ContractViolation", "DeadlineExceededError",
-    "GeneratedToken", "Generation", "GenerationResult", "InvalidArgumentError", "LogitsResult", "Mode", "ModelInfo", "ModelInput", "Nucleus", "NucleusSpec",
-    "ResourceExhaustedError", "Suppression", "Tokenization", "UnavailableError", "VariantLogits", "WorkerError",
-    "connect", "to_codepoint", "to_utf16",
+    "GeneratedToken", "Generation", "GenerationResult", "IdleTimeoutError", "InvalidArgumentError", "LogitsResult",
+    "Mode", "ModelInfo", "ModelInput", "Nucleus", "NucleusSpec", "PermissionDeniedError", "ResourceExhaustedError", "Suppression", "Tokenization",
+    "UnauthenticatedError", "UnavailableError", "VariantLogits", "WorkerError", "connect", "to_codepoint",
+    "to_utf16",
 ]
