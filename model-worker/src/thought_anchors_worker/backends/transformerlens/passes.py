@@ -75,7 +75,8 @@ class LogitsRunner:
                 logits = self._logits(hidden[offset: offset + self.chunk])
                 self.emitter.nucleus(variant, compress(logits, self.nucleus, offset))
         if self.full_positions:
-            logits = self._logits(hidden[self.full_positions]).float().cpu().numpy()
+            # a copy: the LM-head buffer is reused, and an emitter may keep the rows it is given
+            logits = self._logits(hidden[self.full_positions]).float().cpu().numpy().copy()
             self.emitter.full(variant, 0, self.full_positions, logits)
 
     def _check_cancel(self) -> None:
