@@ -25,19 +25,48 @@ def trace_text() -> str:
     return json.loads((TRACE_2238 / "base_solution.json").read_text())["full_cot"]
 
 
-@pytest.fixture(scope="session")
-def qwen():
-    return backends.load("hf", LoadOptions("tiny-qwen2"))
+BACKENDS = tuple(backends.names())   # every registered backend runs the backend-level tests
+MODELS = ("tiny-qwen2", "tiny-llama")
 
 
 @pytest.fixture(scope="session")
-def llama():
-    return backends.load("hf", LoadOptions("tiny-llama"))
+def load():
+    """(backend, model) -> that backend with that model, loaded once per session."""
+    loaded = {}
+
+    def get(backend: str, model: str):
+        if (backend, model) not in loaded:
+            loaded[(backend, model)] = backends.load(backend, LoadOptions(model))
+        return loaded[(backend, model)]
+
+    return get
 
 
-@pytest.fixture(scope="session", params=["tiny-qwen2", "tiny-llama"])
-def any_model(request, qwen, llama):
-    return {"tiny-qwen2": qwen, "tiny-llama": llama}[request.param]
+# The hf backend's own models: tests of its kernel, loading and the service plumbing use these.
+@pytest.fixture(scope="session")
+def qwen(load):
+    return load("hf", "tiny-qwen2")
+
+
+@pytest.fixture(scope="session")
+def llama(load):
+    return load("hf", "tiny-llama")
+
+
+@pytest.fixture(scope="session", params=MODELS)
+def any_model(request, load):
+    return load("hf", request.param)
+
+
+# Backend-level tests (through the Backend protocol) run against every backend.
+@pytest.fixture(scope="session", params=BACKENDS)
+def any_backend_qwen(request, load):
+    return load(request.param, "tiny-qwen2")
+
+
+@pytest.fixture(scope="session", params=[(b, m) for b in BACKENDS for m in MODELS], ids=lambda p: f"{p[0]}-{p[1]}")
+def any_backend_model(request, load):
+    return load(*request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """The hf backend's attention function against stock kernels and an independent reference (spec §10);
-raw and pooled capture through the Backend protocol."""
+raw and pooled capture through the Backend protocol, for every backend."""
 
 from __future__ import annotations
 
@@ -99,17 +99,18 @@ def _pooled(backend, tokens, layers, heads, ranges, suppression=None):
     return out
 
 
-def test_raw_rows_are_distributions_and_causal(any_model, ids):
-    tokens = ids[any_model.describe().model_id]
-    probs = _raw(any_model, tokens, layer=2, heads=[0, 1, 2, 3])
+def test_raw_rows_are_distributions_and_causal(any_backend_model, ids):
+    tokens = ids[any_backend_model.describe().model_id]
+    probs = _raw(any_backend_model, tokens, layer=2, heads=[0, 1, 2, 3])
     assert probs.shape == (4, len(tokens), len(tokens))
     assert np.allclose(probs.sum(-1), 1.0, atol=1e-5)
     assert np.all(np.triu(probs, k=1) == 0.0)
 
 
-def test_raw_equals_reference_eager_probabilities(any_model, ids):
-    tokens = ids[any_model.describe().model_id]
-    model = any_model.lm.model
+def test_raw_equals_reference_eager_probabilities(any_backend_model, load, ids):
+    model_id = any_backend_model.describe().model_id
+    tokens = ids[model_id]
+    model = load("hf", model_id).lm.model  # the same weights, through the independent reference
     model.set_attn_implementation(ref.NAME)
     try:
         with torch.inference_mode():
@@ -117,16 +118,16 @@ def test_raw_equals_reference_eager_probabilities(any_model, ids):
                              use_cache=False).attentions[1][0].numpy()
     finally:
         model.set_attn_implementation(attention.NAME)
-    assert np.abs(_raw(any_model, tokens, 1, [0, 1, 2, 3]) - expected).max() < 1e-6
+    assert np.abs(_raw(any_backend_model, tokens, 1, [0, 1, 2, 3]) - expected).max() < 1e-6
 
 
-def test_pooled_is_the_block_mean_of_raw_for_every_head(any_model, ids):
-    tokens = ids[any_model.describe().model_id]
+def test_pooled_is_the_block_mean_of_raw_for_every_head(any_backend_model, ids):
+    tokens = ids[any_backend_model.describe().model_id]
     ranges = [(10, 40), (40, 41), (41, 41), (60, 200), (200, 333), (333, 600)]
-    pooled = _pooled(any_model, tokens, [0, 3], [0, 1, 2, 3], ranges)
+    pooled = _pooled(any_backend_model, tokens, [0, 3], [0, 1, 2, 3], ranges)
     assert sorted(pooled) == [0, 3]
     for layer in (0, 3):
-        raw = _raw(any_model, tokens, layer, [0, 1, 2, 3])
+        raw = _raw(any_backend_model, tokens, layer, [0, 1, 2, 3])
         for h in range(4):
             for i, (r0, r1) in enumerate(ranges):
                 for j, (c0, c1) in enumerate(ranges):
@@ -137,11 +138,11 @@ def test_pooled_is_the_block_mean_of_raw_for_every_head(any_model, ids):
                         assert got == pytest.approx(raw[h, r0:r1, c0:c1].mean(dtype=np.float64), rel=1e-5, abs=1e-9)
 
 
-def test_pooled_column_of_a_suppressed_range_is_zero_in_suppressed_heads(qwen, ids):
-    tokens = ids[qwen.describe().model_id]
+def test_pooled_column_of_a_suppressed_range_is_zero_in_suppressed_heads(any_backend_qwen, ids):
+    tokens = ids[any_backend_qwen.describe().model_id]
     ranges = [(50, 100), (100, 150), (150, 300), (300, 600)]
-    suppression = Suppression([(100, 150)], {1: [0, 2]})
-    pooled = _pooled(qwen, tokens, [1], [0, 1, 2, 3], ranges, suppression)[1]
+    suppression = Suppression([(100, 150)], {1: [0, 2]})  # query heads 0 and 2 read different KV heads (GQA 4/2)
+    pooled = _pooled(any_backend_qwen, tokens, [1], [0, 1, 2, 3], ranges, suppression)[1]
     assert np.all(pooled[[0, 2], :, 1] == 0.0)
     assert np.all(pooled[[1, 3], 2:, 1] > 0.0)
 

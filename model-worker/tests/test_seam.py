@@ -1,5 +1,5 @@
 """The backend seam holds: the service and validation see only the protocol and its torch-free types,
-transformers appears only inside the hf backend, and validation refuses what a backend does not serve."""
+model libraries appear only inside backend packages, and validation refuses what a backend does not serve."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from thought_anchors_worker.backend import InvalidRequest, ModelLoadError, LoadO
 
 PACKAGE = Path(validation.__file__).resolve().parent
 SEAM_USERS = ("service.py", "validation.py", "server.py")
+MODEL_LIBRARIES = ("transformers", "tokenizers", "transformer_lens")
 
 
 def _imports(path: Path) -> list[str]:
@@ -36,7 +37,7 @@ def _imports(path: Path) -> list[str]:
 def test_service_side_imports_no_backend_and_no_model_library(name):
     imported = _imports(PACKAGE / name)
     assert imported, "the scan found no imports at all"
-    banned = [m for m in imported if m.split(".")[0] in ("torch", "transformers", "tokenizers")
+    banned = [m for m in imported if m.split(".")[0] in MODEL_LIBRARIES + ("torch",)
               or m.startswith("thought_anchors_worker.backends")
               or m in ("thought_anchors_worker.capture", "thought_anchors_worker.nucleus")]
     assert banned == [], f"{name} imports {banned}"
@@ -65,16 +66,27 @@ def test_the_import_blocker_works():
     assert result.returncode != 0 and "import of torch halted" in result.stderr
 
 
-def test_model_libraries_are_imported_only_inside_the_hf_backend():
-    outside = [p for p in PACKAGE.rglob("*.py") if "hf" not in p.relative_to(PACKAGE).parts]
-    assert PACKAGE / "capture.py" in outside and PACKAGE / "nucleus.py" in outside
+def _backend_package(path: Path) -> str | None:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[1] if len(parts) > 2 and parts[0] == "backends" else None
+
+
+def test_model_libraries_are_imported_only_inside_backend_packages():
+    outside = [p for p in PACKAGE.rglob("*.py") if _backend_package(p) is None]
+    assert {PACKAGE / "capture.py", PACKAGE / "nucleus.py", PACKAGE / "backends" / "__init__.py"} <= set(outside)
     found = {str(p.relative_to(PACKAGE)): m for p in outside for m in _imports(p)
-             if m.split(".")[0] in ("transformers", "tokenizers")}
+             if m.split(".")[0] in MODEL_LIBRARIES}
     assert found == {}
 
 
+def test_transformer_lens_is_imported_only_by_its_backend():
+    found = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") for m in _imports(p)
+             if m.split(".")[0] == "transformer_lens"}
+    assert found and all(_backend_package(PACKAGE / f) == "transformerlens" for f in found), found
+
+
 def test_an_unknown_backend_is_refused_with_the_known_ones():
-    with pytest.raises(ModelLoadError, match=r"unknown backend 'nope'; known: hf"):
+    with pytest.raises(ModelLoadError, match=r"unknown backend 'nope'; known: hf, transformerlens$"):
         backends.load("nope", LoadOptions("tiny-qwen2"))
 
 
@@ -112,7 +124,9 @@ RANGE = [pb.TokenRange(start=2, end=4)]
     ("logits.full", validation.logits,
      pb.LogitsRequest(input=TEXT, variants=[pb.Suppression()], full_logit_positions=[-1])),
 ])
-def test_a_request_needing_an_undeclared_capability_is_refused(qwen, missing, parse, request_):
-    parse(qwen, request_, LIMITS)  # served when declared
-    with pytest.raises(InvalidRequest, match=f"needs {missing}, which the hf backend does not serve"):
-        parse(_Without(qwen, missing), request_, LIMITS)
+def test_a_request_needing_an_undeclared_capability_is_refused(any_backend_qwen, missing, parse, request_):
+    backend = any_backend_qwen
+    parse(backend, request_, LIMITS)  # served when declared
+    name = backend.describe().backend
+    with pytest.raises(InvalidRequest, match=f"needs {missing}, which the {name} backend does not serve"):
+        parse(_Without(backend, missing), request_, LIMITS)

@@ -1,4 +1,7 @@
-"""The gRPC worker on loopback: Arrow streams, statuses for bad input, cancellation, admission."""
+"""The gRPC worker on loopback: Arrow streams, statuses for bad input, cancellation, admission.
+
+The tests through the module's server run once per backend; the admission and out-of-memory tests
+build their own servers around the hf backend (they test the service's plumbing, not a backend)."""
 
 from __future__ import annotations
 
@@ -20,12 +23,20 @@ from thought_anchors_worker.backend import AttentionPass, CaptureMode, DeviceOut
 from thought_anchors_worker.server import SERVICE_NAME, build_server
 from thought_anchors_worker.validation import Limits
 
+from conftest import BACKENDS
+
 CHUNK = 1 << 20  # small chunks so every stream is split across several messages
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def served(request, load):
+    """The backend behind the module's server."""
+    return load(request.param, "tiny-qwen2")
+
+
 @pytest.fixture(scope="module")
-def server(qwen):
-    srv, port, _ = build_server(qwen, "127.0.0.1:0", Limits(CHUNK, 64, 2), max_waiting=1)
+def server(served):
+    srv, port, _ = build_server(served, "127.0.0.1:0", Limits(CHUNK, 64, 2), max_waiting=1)
     srv.start()
     yield f"127.0.0.1:{port}"
     srv.stop(grace=None)
@@ -55,7 +66,7 @@ def _status(call) -> grpc.RpcError:
     return info.value
 
 
-def test_describe(stub, qwen):
+def test_describe(stub, served):
     info = stub.Describe(pb.DescribeRequest())
     assert info.architecture == "Qwen2ForCausalLM" and info.dtype == "float32" and info.devices == ["cpu"]
     assert (info.num_layers, info.num_query_heads, info.num_kv_heads, info.head_dim) == (4, 4, 2, 16)
@@ -66,20 +77,24 @@ def test_describe(stub, qwen):
     assert info.max_chunk_bytes == CHUNK and "attention.pooled" in info.capabilities
 
 
-def test_describe_names_the_backend_and_its_version(stub):
-    import transformers
+def test_describe_names_the_backend_and_its_version(stub, served):
+    from importlib.metadata import version
 
     capabilities = list(stub.Describe(pb.DescribeRequest()).capabilities)
-    assert capabilities[-2:] == ["backend.hf", f"backend.version:transformers-{transformers.__version__}"]
+    name = served.describe().backend
+    library = {"hf": "transformers", "transformerlens": "transformer-lens"}[name]
+    assert capabilities[-2:] == [f"backend.{name}", f"backend.version:{library}-{version(library)}"]
     features = capabilities[:-2]
-    assert features == sorted(features) and "logits.prefix_reuse" in features
+    assert features == sorted(features)
+    # Only the hf backend reuses the baseline's KV cache; the transformerlens bridge recomputes every variant.
+    assert ("logits.prefix_reuse" in features) == (name == "hf")
     assert [c for c in capabilities if c.startswith("backend.")] == capabilities[-2:]
 
 
-def test_tokenize_offsets_and_prefix_counts(stub, qwen, text):
+def test_tokenize_offsets_and_prefix_counts(stub, served, text):
     offsets = [0, 10, 200, len(text)]
     reply = stub.Tokenize(pb.TokenizeRequest(text=text, prefix_char_offsets=offsets))
-    tokenizer = qwen.lm.tokenizer  # the model's own tokenizer, called directly
+    tokenizer = served.lm.tokenizer  # the model's own tokenizer, called directly
     assert list(reply.ids) == tokenizer(text)["input_ids"]
     assert (reply.char_starts[0], reply.char_ends[0]) == (0, 0)  # BOS
     assert "".join(text[s:e] for s, e in zip(reply.char_starts[1:], reply.char_ends[1:])) == text
@@ -87,12 +102,12 @@ def test_tokenize_offsets_and_prefix_counts(stub, qwen, text):
     assert list(reply.prefix_token_counts) == expected
 
 
-def test_tokenize_counts_utf16_units_like_java(stub, qwen):
+def test_tokenize_counts_utf16_units_like_java(stub, served):
     text = "a𝑥b = c"  # U+1D465 is two UTF-16 code units
     reply = stub.Tokenize(pb.TokenizeRequest(text=text, prefix_char_offsets=[0, 1, 3, 4, 8]))
     assert reply.char_ends[-1] == 8  # len in UTF-16 units
     # UTF-16 offsets 1, 3, 4, 8 end after "a", "a𝑥", "a𝑥b" and the whole text.
-    tokenizer = qwen.lm.tokenizer
+    tokenizer = served.lm.tokenizer
     expected = [0] + [len(tokenizer(prefix)["input_ids"]) for prefix in ("a", "a𝑥", "a𝑥b", text)]
     assert list(reply.prefix_token_counts) == expected
     spans = [text.encode("utf-16-le")[2 * s: 2 * e].decode("utf-16-le")
@@ -100,8 +115,8 @@ def test_tokenize_counts_utf16_units_like_java(stub, qwen):
     assert "".join(spans) == text  # every span, read as Java reads it, is the token's text
 
 
-def test_pooled_stream_decodes_to_the_promised_shapes(stub, qwen, text):
-    ids = qwen.tokenize(text).ids
+def test_pooled_stream_decodes_to_the_promised_shapes(stub, served, text):
+    ids = served.tokenize(text).ids
     n = len(ids)
     ranges = [pb.TokenRange(start=a, end=b) for a, b in [(5, 40), (40, 90), (90, 200), (200, n)]]
     chunks = list(stub.Attention(pb.AttentionRequest(input=pb.ModelInput(text=text), mode=pb.AttentionRequest.POOLED,
@@ -116,13 +131,13 @@ def test_pooled_stream_decodes_to_the_promised_shapes(stub, qwen, text):
         got[(layer, head, row)] = values
     expected = {}
     forward = AttentionPass(ids, [1, 3], [0, 1, 2, 3], CaptureMode.POOLED, [(r.start, r.end) for r in ranges], None, 64)
-    qwen.attention(forward, lambda layer, _, m: expected.__setitem__(layer, m), threading.Event())
+    served.attention(forward, lambda layer, _, m: expected.__setitem__(layer, m), threading.Event())
     for (layer, head, row), values in got.items():
         assert np.allclose(values, expected[layer][head, row], atol=1e-7)
 
 
-def test_raw_stream_is_chunked_within_the_limit(stub, qwen, text):
-    n = len(qwen.tokenize(text).ids)
+def test_raw_stream_is_chunked_within_the_limit(stub, served, text):
+    n = len(served.tokenize(text).ids)
     chunks = list(stub.Attention(pb.AttentionRequest(input=pb.ModelInput(text=text), mode=pb.AttentionRequest.RAW,
                                                      layers=[2], heads=[1, 3])))
     assert len(chunks) > 1 and all(len(c.arrow_ipc) <= CHUNK for c in chunks)
@@ -132,8 +147,8 @@ def test_raw_stream_is_chunked_within_the_limit(stub, qwen, text):
     assert np.allclose(matrix.sum(1), 1.0, atol=1e-5)
 
 
-def test_logits_stream_nucleus_and_full(stub, qwen, text):
-    n = len(qwen.tokenize(text).ids)
+def test_logits_stream_nucleus_and_full(stub, served, text):
+    n = len(served.tokenize(text).ids)
     request = pb.LogitsRequest(
         input=pb.ModelInput(text=text),
         variants=[pb.Suppression(), pb.Suppression(ranges=[pb.TokenRange(start=100, end=130)])],
@@ -144,17 +159,19 @@ def test_logits_stream_nucleus_and_full(stub, qwen, text):
     full = [c for c in chunks if c.kind == pb.TensorChunk.FULL_LOGITS]
     assert all(len(c.arrow_ipc) <= CHUNK for c in chunks)
     by_variant = {v: pa.concat_tables(_table(c) for c in nucleus if c.variant == v) for v in (0, 1)}
+    # Without prefix reuse a backend ships the suppressed variant from position 0 too (worker.proto).
+    first = 100 if "logits.prefix_reuse" in served.describe().capabilities else 0
     assert by_variant[0]["position"].to_pylist() == list(range(n))
-    assert by_variant[1]["position"].to_pylist() == list(range(100, n))
+    assert by_variant[1]["position"].to_pylist() == list(range(first, n))
     # Longer than one LM-head chunk (220 rows for this vocabulary): every chunk names the variant's first position.
-    assert n > 220 and {c.first_position for c in nucleus if c.variant == 1} == {100}
+    assert n > 220 and {c.first_position for c in nucleus if c.variant == 1} == {first}
     assert {c.first_position for c in nucleus if c.variant == 0} == {0}
     lengths = pc.list_value_length(by_variant[0]["token_ids"]).to_numpy()
     assert np.all((lengths >= 1) & (lengths <= 100))
     full_table = pa.concat_tables(_table(c) for c in full)
     assert full_table["position"].to_pylist() == [n - 1, n - 1]
     # Full-logit chunks name the same first position as the variant's nucleus chunks (clients check they agree).
-    assert [(c.variant, c.first_position) for c in full] == [(0, 0), (1, 100)]
+    assert [(c.variant, c.first_position) for c in full] == [(0, 0), (1, first)]
     assert full_table.schema.field("logits").type == pa.list_(pa.float32(), 151936)
 
 
@@ -202,8 +219,8 @@ def test_bad_logits_requests_are_invalid_argument(stub, request_, fragment):
     assert fragment in error.details()
 
 
-def test_oversized_text_is_refused(stub, qwen):
-    error = _status(lambda: stub.Tokenize(pb.TokenizeRequest(text="word " * (qwen.describe().max_tokens + 10))))
+def test_oversized_text_is_refused(stub, served):
+    error = _status(lambda: stub.Tokenize(pb.TokenizeRequest(text="word " * (served.describe().max_tokens + 10))))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "at most" in error.details()
 
 
@@ -348,13 +365,13 @@ def test_device_out_of_memory_is_resource_exhausted_and_the_worker_keeps_serving
         srv.stop(grace=None)
 
 
-def test_the_hf_backend_reports_torch_out_of_memory_as_device_out_of_memory(qwen):
+def test_the_backend_reports_torch_out_of_memory_as_device_out_of_memory(any_backend_qwen):
     def emit(layer, first_row, matrices):
         raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 9.00 GiB\nmore detail")
 
-    forward = AttentionPass(qwen.tokenize("x y z").ids, [0], [0], CaptureMode.RAW, [], None, 64)
+    forward = AttentionPass(any_backend_qwen.tokenize("x y z").ids, [0], [0], CaptureMode.RAW, [], None, 64)
     with pytest.raises(DeviceOutOfMemory, match=r"^CUDA out of memory. Tried to allocate 9.00 GiB$"):
-        qwen.attention(forward, emit, threading.Event())
+        any_backend_qwen.attention(forward, emit, threading.Event())
 
 
 def test_health_and_reflection(server):

@@ -29,6 +29,7 @@ DEFAULT = "hf"
 
 _MODULES = {
     "hf": "thought_anchors_worker.backends.hf",
+    "transformerlens": "thought_anchors_worker.backends.transformerlens",
 }
 
 

@@ -129,7 +129,8 @@ class LogitsRunner:
                 self.emitter.nucleus(variant, compress(logits, self.nucleus, first + offset))
         if self.full_positions:
             rows = [hidden[p - first] if p >= first else baseline_hidden[p] for p in self.full_positions]
-            logits = self._logits(torch.stack(rows)).float().cpu().numpy()
+            # a copy: the LM-head buffer is reused, and an emitter may keep the rows it is given
+            logits = self._logits(torch.stack(rows)).float().cpu().numpy().copy()
             self.emitter.full(variant, first, self.full_positions, logits)
 
     def _check_cancel(self):

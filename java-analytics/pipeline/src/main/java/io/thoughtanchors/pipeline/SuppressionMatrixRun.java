@@ -46,7 +46,7 @@ final class SuppressionMatrixRun {
                                        WorkerConnector connector, RunEvents events) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        TraceSuppression.Settings settings = new TraceSuppression.Settings(request.nucleus(),
+        TraceSuppression.Settings requested = new TraceSuppression.Settings(request.nucleus(),
                 request.fullRecompute(), request.variantsPerCall(), request.batchSize(), request.kl().temperature());
         int inFlight = request.effectiveParallel();
         List<TracePlan> plans = TraceReader.readTree(request.data()).stream()
@@ -56,6 +56,7 @@ final class SuppressionMatrixRun {
         Path cacheRoot = AttentionCache.root(request.cache().orElse(null), output.dir());
         List<TraceSuppression.Result> results = new ArrayList<>();
         ModelInfo model;
+        TraceSuppression.Settings settings;
         Map<String, Object> workerJson;
         try (WorkerLink link = new WorkerLink(request.worker(), connector, output.resolve("worker.log"),
                 CAPABILITIES);
@@ -63,6 +64,7 @@ final class SuppressionMatrixRun {
              StageProgress progress = new StageProgress(events, Stage.SUPPRESSION,
                      plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {
             model = link.info();
+            settings = requested.forWorker(model);
             SuppressionInputs inputs = new SuppressionInputs(link.worker(), model, request.options(),
                     new AttentionCache(cacheRoot, events::warning));
             TraceSuppression runner = new TraceSuppression(link, settings, inputs, executor, progress, events);

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -61,6 +62,8 @@ public class FakeModelWorker implements ModelWorker {
     public boolean nanValues;
     /** Layer 0 head 0 attends evenly (every lower-triangle cell 0.5): its vertical scores are flat, its kurtosis NaN. */
     public boolean flatHead;
+    /** Reports logits.prefix_reuse and ships a variant from its first suppressed token; false: always from 0. */
+    public boolean prefixReuse = true;
     /** The message of an IllegalStateException every Attention call throws, as a bug in a worker would. */
     public String attentionBug;
     public int tokenizeCalls;
@@ -86,9 +89,17 @@ public class FakeModelWorker implements ModelWorker {
         }
         return new ModelInfo(MODEL_ID, "FakeForCausalLM", layers, heads, heads,
                 IntStream.range(0, heads).boxed().toList(), 8, VOCAB, 0, "float32", "fake", List.of("cpu"), 1 << 20,
-                "fake-1", contractVersion, Set.of(ReceiverHeads.POOLED_ATTENTION, GenerateQuery.GENERATE, "logits.nucleus", "logits.full", "suppression.all_heads",
-                "suppression.per_head"), true,
+                "fake-1", contractVersion, capabilities(), true,
                 "Fake worker: deterministic pseudo-random attention.", 1 << 20);
+    }
+
+    private Set<String> capabilities() {
+        Set<String> capabilities = new TreeSet<>(Set.of(ReceiverHeads.POOLED_ATTENTION, GenerateQuery.GENERATE, "logits.nucleus",
+                "logits.full", "suppression.all_heads", "suppression.per_head"));
+        if (prefixReuse) {
+            capabilities.add("logits.prefix_reuse");
+        }
+        return capabilities;
     }
 
     @Override
@@ -189,7 +200,9 @@ public class FakeModelWorker implements ModelWorker {
         }
         logitsQueries.add(query);
         variantsRequested.addAndGet(query.variants().size());
-        LogitsResult result = nanValues ? nanLogits(answer(query)) : answer(query);
+        // without prefix reuse every position is shipped, whatever the query asked (as the worker contract says)
+        LogitsQuery asRun = prefixReuse ? query : query.withFullRecompute(true);
+        LogitsResult result = nanValues ? nanLogits(answer(asRun)) : answer(asRun);
         for (int v = 1; v <= result.variants().size(); v++) {
             progress.onProgress(v, result.variants().size());
         }

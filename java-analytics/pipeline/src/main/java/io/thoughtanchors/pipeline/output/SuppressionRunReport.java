@@ -49,6 +49,7 @@ public record SuppressionRunReport(Instant started, Path data, Path output, Path
         m.put("nucleus", settings.nucleus());
         m.put("suppressed_heads", "all heads of all layers");
         m.put("full_recompute", settings.fullRecompute());
+        m.put("prefix_reuse", prefixReuse());
         m.put("variants_per_call", settings.variantsPerCall());
         m.put("batch_size", settings.batchSize());
         m.put("parallel", parallel);
@@ -58,6 +59,15 @@ public record SuppressionRunReport(Instant started, Path data, Path output, Path
         m.put("category_aggregate", categoryAggregate.name());
         m.put("category_min_entries", categoryMinEntries);
         return m;
+    }
+
+    /** Whether the passes reused the baseline's prefix, and if not, why not. */
+    private String prefixReuse() {
+        if (!model.hasCapability(TraceSuppression.Settings.PREFIX_REUSE)) {
+            return "absent: the worker lacks " + TraceSuppression.Settings.PREFIX_REUSE
+                    + ", so every pass recomputed and shipped every position";
+        }
+        return settings.fullRecompute() ? "off: a full recompute was asked for" : "used";
     }
 
     private List<Map<String, Object>> traces() {

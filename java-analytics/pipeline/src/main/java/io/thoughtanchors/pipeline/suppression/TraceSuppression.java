@@ -7,6 +7,7 @@ import io.thoughtanchors.pipeline.TracePlan;
 import io.thoughtanchors.pipeline.worker.WorkerLink;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
+import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.NucleusSpec;
@@ -35,6 +36,19 @@ public final class TraceSuppression {
      */
     public record Settings(NucleusSpec nucleus, boolean fullRecompute, int variantsPerCall, int batchSize,
                     double klTemperature) {
+
+        /** The capability of a worker that can reuse the baseline's prefix (and ship from the first suppressed token). */
+        public static final String PREFIX_REUSE = "logits.prefix_reuse";
+
+        /**
+         * These settings as this worker runs them: a worker without {@link #PREFIX_REUSE} recomputes and ships
+         * every position of every pass, so the run asks for exactly that (and the answers are checked for it) and
+         * stores its passes under that key, instead of relying on the worker to ignore the request.
+         */
+        public Settings forWorker(ModelInfo model) {
+            return fullRecompute || model.hasCapability(PREFIX_REUSE) ? this
+                    : new Settings(nucleus, true, variantsPerCall, batchSize, klTemperature);
+        }
     }
 
     /** A Logits call: the sentences it suppressed (empty = the baseline), wall time, attempts. */
