@@ -1,6 +1,7 @@
 # Thought Anchors workbench: one entry point for set-up, tests and the demo.
 #   make demo   - the main job on the embedded default (tiny-qwen2 worker + Java analysis of the sample traces)
 #   make test   - every test suite (Python worker and client, Java analytics, cross-language end to end)
+#   make java-example - examples/java/PipelineExample.java: the pipeline library scripted from Java
 # Everything installs itself on first use and is rebuilt only when its inputs change.
 
 SHELL := /bin/bash
@@ -21,8 +22,12 @@ BROWSER_TESTS := tests/browser
 CHROMIUM ?= /usr/bin/chromium
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
 GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+# A Java script on the ta jar's class path needs what the jar's manifest gives java -jar: java.nio opened for Arrow,
+# and Arrow's unsafe allocator named (the only one bundled).
+JAVA_SCRIPT_FLAGS := --add-opens=java.base/java.nio=ALL-UNNAMED -Darrow.allocation.manager.type=Unsafe
+EXAMPLE_TRACE := data/thought-anchors-sample/deepseek-r1-distill-llama-8b/incorrect_base_solution/problem_2189
 
-.PHONY: all setup venv tokenizers proto echarts browser chromium java test test-deploy test-python test-client test-java test-e2e demo bench clean
+.PHONY: all setup venv tokenizers proto echarts browser chromium java java-example test test-deploy test-python test-client test-java test-e2e demo bench clean
 
 all: setup java
 
@@ -108,6 +113,11 @@ test-e2e: setup browser
 
 demo: setup java
 	./scripts/demo.sh
+
+# Receivers and a suppression matrix of one shipped trace from a Java program, against one local tiny-qwen2 worker
+# (tests/test_java_example.py checks its numbers against the CLI's).
+java-example: setup java
+	java $(JAVA_SCRIPT_FLAGS) -cp $(CLI_JAR) examples/java/PipelineExample.java $(EXAMPLE_TRACE) out/java-example
 
 bench: setup
 	$(PY) bench/worker_bench.py --model tiny-qwen2 --tokens 512 1024

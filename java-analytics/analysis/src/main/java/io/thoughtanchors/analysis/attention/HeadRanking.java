@@ -31,7 +31,7 @@ public final class HeadRanking {
             if (policy != NanHeadPolicy.PROPAGATE) {
                 for (int f = firstHead; f < size; f++) {
                     if (Double.isNaN(k[f])) {
-                        throw new IllegalStateException("NaN kurtosis in trace " + traceIds.get(r) + " at layer "
+                        throw new NanKurtosisException("NaN kurtosis in trace " + traceIds.get(r) + " at layer "
                                 + f / heads + " head " + f % heads);
                     }
                 }
