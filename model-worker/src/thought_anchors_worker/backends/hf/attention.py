@@ -64,6 +64,22 @@ class ForwardPlan:
             self._mask_cache[key] = cols
         return self._mask_cache[key]
 
+    def scratch(self, numel: int, device) -> torch.Tensor:
+        """A float32 buffer shared by the forward's query blocks (fresh multi-MB blocks cost page faults)."""
+        key = ("scratch", str(device))
+        buffer = self._mask_cache.get(key)
+        if buffer is None or buffer.numel() < numel:
+            buffer = self._mask_cache[key] = torch.empty(numel, dtype=torch.float32, device=device)
+        return buffer
+
+    def causal_tile(self, block: int, device) -> torch.Tensor:
+        """(block, block) float32, 0 on and below the diagonal, -inf above: added to a block's diagonal tile."""
+        key = ("tile", block, str(device))
+        if key not in self._mask_cache:
+            above = torch.ones(block, block, dtype=torch.bool, device=device).triu_(1)
+            self._mask_cache[key] = torch.zeros(block, block, device=device).masked_fill_(above, float("-inf"))
+        return self._mask_cache[key]
+
     def sdpa_mask(self, q_len: int, kv_len: int, active: tuple[bool, ...], dtype, device) -> torch.Tensor:
         """(B, 1, q, kv) additive mask: 0 where causal (lower-right aligned) and not suppressed in the
         active rows, -inf elsewhere. Additive, not boolean: CPU SDPA runs 2x faster with it."""
@@ -124,11 +140,13 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
     kv_len = key.shape[2]
     offset = kv_len - q_len
     groups = heads // key.shape[1]
-    key = key.repeat_interleave(groups, dim=1) if groups > 1 else key
-    value = value.repeat_interleave(groups, dim=1) if groups > 1 else value
+    # Batch and heads flattened for bmm, K/V repeated per query head (GQA).
+    queries = query.reshape(batch * heads, q_len, head_dim)
+    keys = _per_query_head(key, groups).reshape(batch * heads, kv_len, head_dim)
+    values = _per_query_head(value, groups).reshape(batch * heads, kv_len, head_dim)
     scaling = module.scaling if scaling is None else scaling
 
-    suppressed = None  # (B, H, 1, kv) bool
+    suppressed = None  # (B*H, 1, kv) bool
     if any(h is not False for h in per_sample):
         cols = plan.suppressed_cols(kv_len, query.device)
         head_sel = torch.zeros(batch, heads, dtype=torch.bool, device=query.device)
@@ -137,29 +155,46 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
                 head_sel[b] = True
             elif h is not False:
                 head_sel[b, h] = True
-        suppressed = (head_sel[:, :, None] & cols[:, None, :])[:, :, None, :]
+        suppressed = (head_sel[:, :, None] & cols[:, None, :]).reshape(batch * heads, 1, kv_len)
     floor = torch.finfo(query.dtype).min
 
-    out = torch.empty(batch, heads, q_len, head_dim, dtype=query.dtype, device=query.device)
-    block = max(1, plan.query_block)
+    block = max(1, min(plan.query_block, q_len))
+    # One float32 block at a time, in a buffer every block and layer of the forward reuses: each pass over
+    # a block runs at cache speed at best, so the scaling goes into the matmul, the softmax runs in place
+    # and only the diagonal tile is masked.
+    scratch = plan.scratch(batch * heads * block * kv_len, query.device)
+    tile_mask = plan.causal_tile(block, query.device)
+    out = torch.empty(batch * heads, q_len, head_dim, dtype=query.dtype, device=query.device)
     for q0 in range(0, q_len, block):
         q1 = min(q_len, q0 + block)
+        rows = q1 - q0
         visible = offset + q1  # keys a causal row in this block can reach
-        scores = torch.matmul(query[:, :, q0:q1], key[:, :, :visible].transpose(-1, -2)).float() * scaling
+        scores = scratch[: batch * heads * rows * visible].view(batch * heads, rows, visible)
+        _scaled_scores(queries[:, q0:q1], keys[:, :visible], scaling, scores)
         if suppressed is not None:
             scores.masked_fill_(suppressed[..., :visible], floor)
-        # Keys before the block's first row are visible to every row: mask only the diagonal tile.
-        tile = scores[..., offset + q0: visible]
-        tile.masked_fill_(torch.ones(q1 - q0, q1 - q0, dtype=torch.bool, device=query.device).triu_(1),
-                          float("-inf"))
-        probs = torch.softmax(scores, dim=-1)
-        out[:, :, q0:q1] = torch.matmul(probs.to(value.dtype), value[:, :, :visible])
+        # Keys before the block's first row are visible to every row: only the diagonal tile needs the mask.
+        scores[..., visible - rows:].add_(tile_mask[:rows, :rows])
+        probs = torch.softmax(scores, dim=-1, out=scores)
+        out[:, q0:q1] = torch.bmm(probs.to(value.dtype), values[:, :visible])
         if capture:
-            plan.sink.block(layer, offset + q0, probs[0])
-        del scores, probs
+            plan.sink.block(layer, offset + q0, probs.view(batch, heads, rows, visible)[0])
     if capture:
         plan.sink.layer_done(layer)
-    return out.transpose(1, 2).contiguous()
+    return out.view(batch, heads, q_len, head_dim).transpose(1, 2).contiguous()
+
+
+def _per_query_head(states: torch.Tensor, groups: int) -> torch.Tensor:
+    return states.repeat_interleave(groups, dim=1) if groups > 1 else states
+
+
+def _scaled_scores(queries: torch.Tensor, keys: torch.Tensor, scaling: float, out: torch.Tensor) -> None:
+    """out = float32(queries @ keys^T) * scaling, without a separate pass for the scaling where the
+    inputs are float32 (the matmul applies it); lower precisions scale after widening, in float32."""
+    if queries.dtype == torch.float32:
+        torch.baddbmm(out, queries, keys.transpose(1, 2), beta=0.0, alpha=scaling, out=out)
+    else:
+        out.copy_(torch.bmm(queries, keys.transpose(1, 2))).mul_(scaling)
 
 
 _registered = False
