@@ -14,11 +14,17 @@ ContextVar says what to do in each layer:
 Suppression follows spec §10: key columns [start, end) get the dtype's minimum before the
 softmax, for every query row, in the chosen query heads. Positions are absolute: with a KV
 cache, query row i of a call sits at position kv_len - q_len + i.
+
+A plan with ``Kernel.MONKEYPATCH`` (a parity mode, never the default) runs the reference code's
+kernels instead: the architecture's own eager kernel in layers a variant does not suppress, and
+the reference's replacement kernel (spec §10.2) in those it does.
 """
 
 from __future__ import annotations
 
 import contextvars
+import inspect
+import math
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
@@ -28,7 +34,7 @@ from transformers import AttentionInterface
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 
-from ...backend import Cancelled, CaptureSink, Suppression
+from ...backend import Cancelled, CaptureSink, Kernel, Suppression
 
 NAME = "thought_anchors"
 DESCRIPTION = "thought_anchors (explicit float32 softmax in query blocks where captured or head-suppressed; SDPA elsewhere)"
@@ -47,6 +53,7 @@ class ForwardPlan:
     sink: CaptureSink | None = None
     query_block: int = 256
     cancel: threading.Event | None = None
+    kernel: Kernel = Kernel.MASK
     _mask_cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -93,6 +100,16 @@ class ForwardPlan:
         return self._mask_cache[key]
 
 
+    def eager_mask(self, q_len: int, kv_len: int, dtype, device) -> torch.Tensor:
+        """(1, 1, q, kv) additive causal mask as the eager kernels get it: 0, or the dtype's minimum."""
+        key = ("eager", q_len, kv_len, dtype, str(device))
+        if key not in self._mask_cache:
+            mask = torch.zeros(q_len, kv_len, dtype=dtype, device=device)
+            mask.masked_fill_(~_causal(q_len, kv_len, device), torch.finfo(dtype).min)
+            self._mask_cache[key] = mask[None, None]
+        return self._mask_cache[key]
+
+
 def _causal(q_len: int, kv_len: int, device) -> torch.Tensor:
     """(q, kv) bool, True where query row r (absolute position kv_len - q_len + r) may see the key."""
     rows = torch.arange(kv_len - q_len, kv_len, device=device)
@@ -117,6 +134,8 @@ def attention_forward(module, query, key, value, attention_mask, dropout: float 
         raise Cancelled()
     layer = module.layer_idx
     per_sample = [s.heads_at(layer) for s in plan.samples]
+    if plan.kernel is Kernel.MONKEYPATCH:
+        return _reference_kernels(module, query, key, value, scaling, plan, per_sample)
     capture = layer in plan.capture_layers
     head_subset = any(h not in (False, None) for h in per_sample)
     if capture or head_subset:
@@ -182,6 +201,38 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
     if capture:
         plan.sink.layer_done(layer)
     return out.view(batch, heads, q_len, head_dim).transpose(1, 2).contiguous()
+
+
+def _reference_kernels(module, query, key, value, scaling, plan: ForwardPlan, per_sample: list):
+    """One variant's layer as the reference code computes it (the MONKEYPATCH parity mode).
+
+    A layer the variant does not suppress (every layer of the baseline) runs the architecture's
+    stock eager kernel. A suppressed layer runs the reference's replacement kernel, spec §10.2:
+    scores in the model dtype divided by sqrt(head_dim) (the stock kernel multiplies by the
+    scaling), the dtype's minimum on the suppressed key columns, then the additive causal mask,
+    softmax in float32 cast back to the model dtype. The two differ by rounding even where
+    nothing is suppressed, which is the reference's noise in the upper triangle.
+    """
+    if len(per_sample) != 1:
+        raise ValueError("the MONKEYPATCH kernels run one variant per forward")
+    (heads,) = per_sample
+    q_len, kv_len = query.shape[2], key.shape[2]
+    causal = plan.eager_mask(q_len, kv_len, query.dtype, query.device)
+    if heads is False:
+        stock = getattr(inspect.getmodule(type(module)), "eager_attention_forward", None)
+        if stock is None:
+            raise ValueError(f"{type(module).__name__} has no stock eager kernel for kernel=MONKEYPATCH")
+        out, _ = stock(module, query, key, value, causal, scaling=module.scaling if scaling is None else scaling)
+        return out, None
+    groups = query.shape[1] // key.shape[1]
+    keys, values = _per_query_head(key, groups), _per_query_head(value, groups)
+    scores = torch.matmul(query, keys.transpose(2, 3)) / math.sqrt(query.shape[-1])
+    columns = plan.suppressed_cols(kv_len, query.device)[0]
+    head_sel = torch.zeros(query.shape[1], dtype=torch.bool, device=query.device)
+    head_sel[heads if heads is not None else slice(None)] = True
+    scores.masked_fill_(head_sel[:, None, None] & columns[None, None, :], torch.finfo(query.dtype).min)
+    probs = torch.softmax(scores + causal, dim=-1, dtype=torch.float32).to(query.dtype)
+    return torch.matmul(probs, values).transpose(1, 2).contiguous(), None
 
 
 def _per_query_head(states: torch.Tensor, groups: int) -> torch.Tensor:

@@ -10,7 +10,7 @@ import torch
 import transformers
 
 from ... import synthetic
-from ...backend import (CAPABILITIES, AttentionEmitter, AttentionPass, DeviceOutOfMemory, LoadOptions,
+from ...backend import (CAPABILITIES, KERNEL_MONKEYPATCH, AttentionEmitter, AttentionPass, DeviceOutOfMemory, LoadOptions,
                         LogitsEmitter, LogitsPass, ModelInfo, Tokenization)
 from ...capture import sink_for
 from . import attention, tokenizer
@@ -47,7 +47,7 @@ class HfBackend:
     def logits(self, forward: LogitsPass, emitter: LogitsEmitter, cancel: threading.Event) -> None:
         with _device_errors():
             LogitsRunner(self.lm, forward.ids, forward.nucleus, forward.full_positions, emitter, cancel).run(
-                forward.variants, forward.full_recompute, forward.batch_size)
+                forward.variants, forward.full_recompute, forward.batch_size, forward.kernel)
 
     def release_memory(self) -> None:
         if torch.cuda.is_available():
@@ -82,7 +82,7 @@ def _describe(lm: LoadedModel) -> ModelInfo:
         max_tokens=lm.max_tokens,
         synthetic_weights=lm.synthetic,
         notes=synthetic.NOTE if lm.synthetic else "",
-        capabilities=CAPABILITIES,  # every feature of the seam
+        capabilities=CAPABILITIES | {KERNEL_MONKEYPATCH},  # every feature of the seam, and the parity kernel
         backend=NAME,
         backend_version=f"transformers-{transformers.__version__}",
     )
