@@ -18,6 +18,7 @@ from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_worker.backend import AttentionPass, CaptureMode, DeviceOutOfMemory
 from thought_anchors_worker.server import SERVICE_NAME, build_server
+from thought_anchors_worker.service import Admission
 from thought_anchors_worker.validation import Limits
 
 CHUNK = 1 << 20  # small chunks so every stream is split across several messages
@@ -367,3 +368,11 @@ def test_health_and_reflection(server):
     names = {s.name for s in next(replies).list_services_response.service}
     assert SERVICE_NAME in names and "grpc.health.v1.Health" in names
     channel.close()
+
+
+def test_admission_says_when_the_last_call_in_flight_leaves():
+    """The worker trims its heap only then (heap.py): between queued calls the pages would come straight back."""
+    admission = Admission(max_waiting=2)
+    assert admission.reserve() and admission.reserve()
+    assert admission.release() is False
+    assert admission.release() is True
