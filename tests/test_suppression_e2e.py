@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 
 import pytest
 
-from conftest import SAMPLE, WorkerProcess, run_ta
+from conftest import REPO, SAMPLE, WorkerProcess, run_ta
 
 TRACE = SAMPLE / "deepseek-r1-distill-llama-8b" / "incorrect_base_solution" / "problem_2189"
 TRACE_ID = "deepseek-r1-distill-llama-8b/incorrect/2189"
@@ -93,3 +94,35 @@ def test_suppress_check_picks_the_receiver_analysis_sentences_and_heads_and_repo
     assert abs(report["ratio"] - high / (low + 1e-10)) <= 1e-9 * report["ratio"]
     assert report["passed"] == (high > report["criterion_factor"] * low)
     assert "KL_high = " in result.stdout and "ratio = " in result.stdout
+
+
+def test_the_default_kernel_gives_the_exact_floor_above_the_diagonal_and_monkeypatch_does_not(tmp_path):
+    """Spec §16.2: --kernel MONKEYPATCH reproduces the reference's noisy upper triangle (a receiving sentence
+    before the suppressed one cannot see it, so its KL is 0 and ln(0 + 1e-9) the exact floor); MASK, the default,
+    keeps the floor exact. head_dim 32: with the tiny models' 16 the two kernels' scalings round alike."""
+    spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())
+    spec["config"].update(num_attention_heads=2, num_key_value_heads=1)
+    (tmp_path / "llama-d32.json").write_text(json.dumps(spec))
+    worker = WorkerProcess(str(tmp_path / "llama-d32.json"), tmp_path)
+    try:
+        matrices = {}
+        for kernel in ("MASK", "MONKEYPATCH"):
+            out = tmp_path / kernel
+            result = _run([worker.address], out, tmp_path / "cache", "--kernel", kernel)
+            assert result.returncode == 0, result.stderr
+            assert json.loads((out / "run.json").read_text())["suppression"]["kernel"] == kernel
+            matrices[kernel] = _matrix(out)
+    finally:
+        worker.stop()
+    # A cell averages ln(KL + 1e-9) over the receiving sentence's positions: KL exactly 0 everywhere gives the
+    # floor up to the rounding of that mean (1e-14); a KL of one unit in the last place moves it by far more.
+    above = {k: [v for i, row in enumerate(m) for v in row[i + 1:]] for k, m in matrices.items()}
+    on_floor = {k: [abs(v - math.log(1e-9)) < 1e-12 for v in cells] for k, cells in above.items()}
+    assert above["MASK"] and all(on_floor["MASK"]), sorted(above["MASK"], reverse=True)[:5]
+    off_floor = on_floor["MONKEYPATCH"].count(False)
+    print(f"MONKEYPATCH: {off_floor} of {len(above['MONKEYPATCH'])} cells above the diagonal off the floor")
+    assert off_floor > 0
+    # Below the diagonal both kernels measure the same suppression.
+    below = [(a, b) for i, (ra, rb) in enumerate(zip(matrices["MASK"], matrices["MONKEYPATCH"]))
+             for a, b in zip(ra[:i], rb[:i])]
+    assert sum(abs(a - b) < 0.5 for a, b in below) > 0.8 * len(below)

@@ -3,14 +3,19 @@ backend (one without logits.prefix_reuse ships every variant from position 0).""
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 
-from thought_anchors_worker.backend import LogitsPass, Nucleus, Suppression
+from thought_anchors_worker import backends
+from thought_anchors_worker.backend import Kernel, LoadOptions, LogitsPass, Nucleus, Suppression
 from thought_anchors_worker.nucleus import compress, top_k
+
+SYNTHETIC = Path(backends.__file__).resolve().parents[1] / "synthetic"
 
 
 def _nucleus_by_definition(z: np.ndarray, top_p: float, max_k: int, temperature: float):
@@ -139,3 +144,43 @@ def test_a_variant_does_not_depend_on_the_variants_sharing_its_call(any_backend_
     assert alone.rows and all(
         np.array_equal(ids, together.rows[(1, p)][0]) and np.array_equal(logits, together.rows[(1, p)][1])
         for (_, p), (ids, logits, _) in alone.rows.items())
+
+
+def test_monkeypatch_kernel_reproduces_the_reference_asymmetry(tmp_path, trace_text):
+    """Spec §16.2 kernel=MONKEYPATCH: positions before a suppression are exactly the baseline's
+    under the default MASK kernel (KL 0, the ln(1e-9) floor in the upper triangle), and are not
+    under MONKEYPATCH, whose suppressed pass runs another kernel than its baseline."""
+    # head_dim 32: 1/sqrt(32) is no power of two, so x / sqrt(d) and x * d^-1/2 round differently
+    # (with the tiny models' head_dim 16 they would agree bit for bit).
+    spec = json.loads((SYNTHETIC / "tiny-qwen2.json").read_text())
+    spec["config"].update(hidden_size=64, num_attention_heads=2, num_key_value_heads=1)
+    (tmp_path / "d32.json").write_text(json.dumps(spec))
+    backend = backends.load("hf", LoadOptions(str(tmp_path / "d32.json")))
+    tokens = backend.tokenize(trace_text).ids[:300]
+    nucleus = Nucleus(0.9999, 100, 0.6, round_to_float16=False)
+    variants = [Suppression([]), Suppression([(150, 180)])]
+    before, after = [10, 60, 149], [200, 299]
+
+    def run(kernel):
+        out = Collect()
+        forward = LogitsPass(tokens, variants, nucleus, before + after, False, 1, kernel)
+        backend.logits(forward, out, threading.Event())
+        return out
+
+    mask, patched = run(Kernel.MASK), run(Kernel.MONKEYPATCH)
+    assert mask.first == {0: 0, 1: 150}       # earlier positions are the baseline's, exactly
+    assert patched.first == {0: 0, 1: 0}      # the reference recomputes and ships every position
+    for p in before:
+        assert np.array_equal(mask.full_rows[(1, p)], mask.full_rows[(0, p)])
+        assert np.allclose(patched.full_rows[(1, p)], patched.full_rows[(0, p)], atol=1e-4), p
+    differing = [p for p in range(150) if not np.array_equal(patched.rows[(1, p)][1], patched.rows[(0, p)][1])]
+    print(f"MONKEYPATCH: {len(differing)} of 150 positions before the suppression differ from the baseline")
+    assert len(differing) > 10
+    # Both kernels compute the same model: the stock eager baseline and the replacement kernel's
+    # suppressed pass agree with the mask kernel's to rounding, and suppression does change later positions.
+    for key in [(0, p) for p in before + after] + [(1, p) for p in after]:
+        assert np.allclose(patched.full_rows[key], mask.full_rows[key], atol=1e-4), key
+    effect = np.abs(mask.full_rows[(1, 200)] - mask.full_rows[(0, 200)]).max()
+    noise = max(np.abs(patched.full_rows[(1, p)] - patched.full_rows[(0, p)]).max() for p in before)
+    print(f"suppression changes position 200 by {effect:.2e}; MONKEYPATCH noise before it {noise:.2e}")
+    assert effect > 100 * noise > 0

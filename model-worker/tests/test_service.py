@@ -21,6 +21,7 @@ from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_worker.backend import AttentionPass, CaptureMode, DeviceOutOfMemory
 from thought_anchors_worker.server import SERVICE_NAME, build_server
+from thought_anchors_worker.service import Admission
 from thought_anchors_worker.validation import Limits
 
 from conftest import BACKENDS
@@ -413,3 +414,11 @@ def test_a_stream_sends_its_headers_naming_the_worker_when_its_forward_starts(qw
     finally:
         channel.close()
         srv.stop(grace=None)
+
+
+def test_admission_says_when_the_last_call_in_flight_leaves():
+    """The worker trims its heap only then (heap.py): between queued calls the pages would come straight back."""
+    admission = Admission(max_waiting=2)
+    assert admission.reserve() and admission.reserve()
+    assert admission.release() is False
+    assert admission.release() is True

@@ -99,12 +99,14 @@ class ModelInfo:
 # backend serves tokenize.* (tokenize gives offsets; count_tokens serves the prefix counts). Validation refuses an
 # Attention or Logits request that needs a feature the backend lacks; logits.prefix_reuse and
 # logits.batched_variants only change speed (without them a backend recomputes and ships every
-# position from 0, one variant per forward).
+# position from 0, one variant per forward). logits.kernel_monkeypatch is not among them: a backend
+# declares it only if it implements the reference's kernels (Kernel.MONKEYPATCH).
 CAPABILITIES = frozenset({
     "tokenize.offsets", "tokenize.prefix_counts", "attention.raw", "attention.pooled",
     "suppression.all_heads", "suppression.per_head", "logits.nucleus", "logits.full",
     "logits.prefix_reuse", "logits.batched_variants",
 })
+KERNEL_MONKEYPATCH = "logits.kernel_monkeypatch"
 
 
 # The Generate verb, declared apart from the forward-pass features above so that a backend listing those (or all
@@ -178,6 +180,19 @@ class Nucleus:
     round_to_float16: bool
 
 
+class Kernel(enum.Enum):
+    """Which attention kernel computes a logits pass (worker.proto LogitsRequest.Kernel, spec §16.2).
+
+    MASK: one mask-based kernel for every variant, so positions before a suppression are exactly
+    the baseline's. MONKEYPATCH: the reference code's asymmetry, for parity with published
+    matrices: the baseline through the architecture's stock eager kernel, each suppressed variant a
+    full forward with the reference's replacement kernel in the layers it suppresses.
+    """
+
+    MASK = "mask"
+    MONKEYPATCH = "monkeypatch"
+
+
 @dataclass(frozen=True)
 class LogitsPass:
     ids: list[int]
@@ -186,6 +201,7 @@ class LogitsPass:
     full_positions: list[int]          # non-negative, for full-vocabulary logits
     full_recompute: bool               # ship every position of every variant (no prefix reuse)
     batch_size: int                    # variants per forward (a hint)
+    kernel: Kernel = Kernel.MASK
 
 
 @dataclass

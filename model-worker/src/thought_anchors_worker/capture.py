@@ -8,6 +8,8 @@ whichever backend computed the probabilities.
 
 from __future__ import annotations
 
+import bisect
+
 import torch
 
 from .backend import AttentionEmitter, AttentionPass, CaptureMode, CaptureSink
@@ -51,8 +53,10 @@ class PooledSink:
 
     M[i, j] = (1 / |S_i||S_j|) * sum_{q in S_i, k in S_j} A[q, k]   (spec §5.1)
 
-    Rows are summed into range buckets first (cheap, rows are contiguous), then the small
-    (ranges x keys) result is multiplied by the key-membership matrix. Empty ranges give NaN.
+    Per query block, the rows of each range the block overlaps are summed first (a matmul with the
+    block's slice of the membership matrix; rows in no range drop out), then the small
+    (ranges x keys) result is multiplied by the key-membership matrix. Which ranges a block overlaps
+    is found on the host, so no block waits for the device. Empty ranges give NaN.
     """
 
     def __init__(self, heads: list[int], num_heads: int, ranges: list[tuple[int, int]], num_tokens: int, device,
@@ -60,10 +64,10 @@ class PooledSink:
         self.selection = _HeadSelection(heads, num_heads, device)
         n = len(ranges)
         self.membership = torch.zeros(num_tokens, n, dtype=torch.float32, device=device)
-        self.range_of_row = torch.full((num_tokens,), -1, dtype=torch.long, device=device)
         for i, (start, end) in enumerate(ranges):
             self.membership[start:end, i] = 1.0
-            self.range_of_row[start:end] = i
+        self.starts = [start for start, _ in ranges]  # both ascending: the ranges are sorted and disjoint
+        self.ends = [end for _, end in ranges]
         sizes = torch.tensor([end - start for start, end in ranges], dtype=torch.float32, device=device)
         self.cell_sizes = sizes[:, None] * sizes[None, :]
         self.n = n
@@ -74,17 +78,14 @@ class PooledSink:
         probs = self.selection.select(probs)
         if self.acc is None:
             self.acc = torch.zeros(probs.shape[0], self.n, self.n, dtype=torch.float32, device=probs.device)
-        owner = self.range_of_row[query_start: query_start + probs.shape[1]]
-        inside = owner >= 0
-        if not bool(inside.any()):
+        query_end = query_start + probs.shape[1]
+        first = bisect.bisect_right(self.ends, query_start)  # ranges ending after the block's first row
+        last = bisect.bisect_left(self.starts, query_end)    # ... and starting before its end
+        if first >= last:
             return
-        if not bool(inside.all()):
-            probs, owner = probs[:, inside], owner[inside]
-        low, high = int(owner.min()), int(owner.max())
-        row_sums = torch.zeros(probs.shape[0], high - low + 1, probs.shape[2],
-                               dtype=torch.float32, device=probs.device)
-        row_sums.index_add_(1, owner - low, probs)
-        self.acc[:, low: high + 1] += row_sums @ self.membership[: probs.shape[2]]
+        rows_in_range = self.membership[query_start:query_end, first:last].T  # (ranges, rows) 0/1
+        row_sums = torch.matmul(rows_in_range, probs)  # (heads, ranges, keys)
+        self.acc[:, first:last] += row_sums @ self.membership[: probs.shape[2]]
 
     def layer_done(self, layer: int) -> None:
         pooled = self.acc / self.cell_sizes  # 0/0 -> NaN for empty ranges

@@ -33,7 +33,7 @@ from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_client import text_units
 
-from . import __version__, arrow_codec, validation
+from . import __version__, arrow_codec, heap, validation
 from .backend import (Backend, Cancelled, CaptureMode, CompressedPositions, DeviceOutOfMemory, InvalidRequest, ModelInfo,
                       StopReason)
 
@@ -76,9 +76,11 @@ class Admission:
             self._admitted += 1
             return True
 
-    def release(self) -> None:
+    def release(self) -> bool:
+        """True when this was the last call in flight: the worker is idle."""
         with self._count:
             self._admitted -= 1
+            return self._admitted == 0
 
     def retry_after_ms(self) -> int:
         return int(min(max(self._forward_seconds, 0.05), 60.0) * 1000)
@@ -266,8 +268,10 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
             except BaseException as error:  # reported to the client, the worker keeps serving
                 _put(items, _Failure(error), cancel)
             finally:
-                self.admission.release()
+                idle = self.admission.release()
                 self.backend.release_memory()
+                if idle:  # not between queued calls: the next forward would fault the pages straight back in
+                    heap.trim()
 
         producer = threading.Thread(target=produce, name="forward", daemon=True)
         try:

@@ -13,8 +13,8 @@ import numpy as np
 from thought_anchors.worker.v1 import worker_pb2 as pb
 
 from . import arrow_codec
-from .backend import (CHAT_TEMPLATE, GENERATE, AttentionPass, Backend, CaptureMode, GeneratePass, InvalidRequest,
-                      LogitsPass, ModelInfo, Nucleus, Suppression)
+from .backend import (CHAT_TEMPLATE, GENERATE, KERNEL_MONKEYPATCH, AttentionPass, Backend, CaptureMode, GeneratePass,
+                      InvalidRequest, Kernel, LogitsPass, ModelInfo, Nucleus, Suppression)
 
 
 # Temperatures the nucleus math serves in float32. Below ~3e-39, 1/T overflows to inf and the top logit's 0 * inf
@@ -223,8 +223,14 @@ def logits(backend: Backend, request: pb.LogitsRequest, limits: Limits) -> Logit
         _fits(4 * model.vocab_size + 8, max_bytes, "full-logits")
     if nucleus is not None:
         _fits(16 + 8 * min(nucleus.max_k, model.vocab_size), max_bytes, "nucleus")
+    kernel = Kernel.MASK
+    if request.kernel == pb.LogitsRequest.KERNEL_MONKEYPATCH:
+        _require(model, KERNEL_MONKEYPATCH, "kernel=MONKEYPATCH")
+        kernel = Kernel.MONKEYPATCH
+    elif request.kernel != pb.LogitsRequest.KERNEL_MASK:
+        raise InvalidRequest(f"kernel={request.kernel} is not a known LogitsRequest.Kernel")
     forward = LogitsPass(ids, variants, nucleus, positions, request.full_recompute,
-                         request.batch_size or limits.batch_size)
+                         request.batch_size or limits.batch_size, kernel)
     return LogitsArgs(forward, max_bytes)
 
 

@@ -14,11 +14,17 @@ ContextVar says what to do in each layer:
 Suppression follows spec §10: key columns [start, end) get the dtype's minimum before the
 softmax, for every query row, in the chosen query heads. Positions are absolute: with a KV
 cache, query row i of a call sits at position kv_len - q_len + i.
+
+A plan with ``Kernel.MONKEYPATCH`` (a parity mode, never the default) runs the reference code's
+kernels instead: the architecture's own eager kernel in layers a variant does not suppress, and
+the reference's replacement kernel (spec §10.2) in those it does.
 """
 
 from __future__ import annotations
 
 import contextvars
+import inspect
+import math
 import threading
 from dataclasses import dataclass, field
 from typing import Callable
@@ -28,7 +34,7 @@ from transformers import AttentionInterface
 from transformers.integrations.sdpa_attention import sdpa_attention_forward
 from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
 
-from ...backend import Cancelled, CaptureSink, Suppression
+from ...backend import Cancelled, CaptureSink, Kernel, Suppression
 
 NAME = "thought_anchors"
 DESCRIPTION = "thought_anchors (explicit float32 softmax in query blocks where captured or head-suppressed; SDPA elsewhere)"
@@ -47,6 +53,7 @@ class ForwardPlan:
     sink: CaptureSink | None = None
     query_block: int = 256
     cancel: threading.Event | None = None
+    kernel: Kernel = Kernel.MASK
     _mask_cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -64,6 +71,22 @@ class ForwardPlan:
             self._mask_cache[key] = cols
         return self._mask_cache[key]
 
+    def scratch(self, numel: int, device) -> torch.Tensor:
+        """A float32 buffer shared by the forward's query blocks (fresh multi-MB blocks cost page faults)."""
+        key = ("scratch", str(device))
+        buffer = self._mask_cache.get(key)
+        if buffer is None or buffer.numel() < numel:
+            buffer = self._mask_cache[key] = torch.empty(numel, dtype=torch.float32, device=device)
+        return buffer
+
+    def causal_tile(self, block: int, device) -> torch.Tensor:
+        """(block, block) float32, 0 on and below the diagonal, -inf above: added to a block's diagonal tile."""
+        key = ("tile", block, str(device))
+        if key not in self._mask_cache:
+            above = torch.ones(block, block, dtype=torch.bool, device=device).triu_(1)
+            self._mask_cache[key] = torch.zeros(block, block, device=device).masked_fill_(above, float("-inf"))
+        return self._mask_cache[key]
+
     def sdpa_mask(self, q_len: int, kv_len: int, active: tuple[bool, ...], dtype, device) -> torch.Tensor:
         """(B, 1, q, kv) additive mask: 0 where causal (lower-right aligned) and not suppressed in the
         active rows, -inf elsewhere. Additive, not boolean: CPU SDPA runs 2x faster with it."""
@@ -74,6 +97,16 @@ class ForwardPlan:
             allowed = causal[None, None] & ~cols[:, None, None, :]
             mask = torch.zeros(allowed.shape, dtype=dtype, device=device)
             self._mask_cache[key] = mask.masked_fill_(~allowed, float("-inf"))
+        return self._mask_cache[key]
+
+
+    def eager_mask(self, q_len: int, kv_len: int, dtype, device) -> torch.Tensor:
+        """(1, 1, q, kv) additive causal mask as the eager kernels get it: 0, or the dtype's minimum."""
+        key = ("eager", q_len, kv_len, dtype, str(device))
+        if key not in self._mask_cache:
+            mask = torch.zeros(q_len, kv_len, dtype=dtype, device=device)
+            mask.masked_fill_(~_causal(q_len, kv_len, device), torch.finfo(dtype).min)
+            self._mask_cache[key] = mask[None, None]
         return self._mask_cache[key]
 
 
@@ -101,6 +134,8 @@ def attention_forward(module, query, key, value, attention_mask, dropout: float 
         raise Cancelled()
     layer = module.layer_idx
     per_sample = [s.heads_at(layer) for s in plan.samples]
+    if plan.kernel is Kernel.MONKEYPATCH:
+        return _reference_kernels(module, query, key, value, scaling, plan, per_sample)
     capture = layer in plan.capture_layers
     head_subset = any(h not in (False, None) for h in per_sample)
     if capture or head_subset:
@@ -124,11 +159,13 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
     kv_len = key.shape[2]
     offset = kv_len - q_len
     groups = heads // key.shape[1]
-    key = key.repeat_interleave(groups, dim=1) if groups > 1 else key
-    value = value.repeat_interleave(groups, dim=1) if groups > 1 else value
+    # Batch and heads flattened for bmm, K/V repeated per query head (GQA).
+    queries = query.reshape(batch * heads, q_len, head_dim)
+    keys = _per_query_head(key, groups).reshape(batch * heads, kv_len, head_dim)
+    values = _per_query_head(value, groups).reshape(batch * heads, kv_len, head_dim)
     scaling = module.scaling if scaling is None else scaling
 
-    suppressed = None  # (B, H, 1, kv) bool
+    suppressed = None  # (B*H, 1, kv) bool
     if any(h is not False for h in per_sample):
         cols = plan.suppressed_cols(kv_len, query.device)
         head_sel = torch.zeros(batch, heads, dtype=torch.bool, device=query.device)
@@ -137,29 +174,78 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
                 head_sel[b] = True
             elif h is not False:
                 head_sel[b, h] = True
-        suppressed = (head_sel[:, :, None] & cols[:, None, :])[:, :, None, :]
+        suppressed = (head_sel[:, :, None] & cols[:, None, :]).reshape(batch * heads, 1, kv_len)
     floor = torch.finfo(query.dtype).min
 
-    out = torch.empty(batch, heads, q_len, head_dim, dtype=query.dtype, device=query.device)
-    block = max(1, plan.query_block)
+    block = max(1, min(plan.query_block, q_len))
+    # One float32 block at a time, in a buffer every block and layer of the forward reuses: each pass over
+    # a block runs at cache speed at best, so the scaling goes into the matmul, the softmax runs in place
+    # and only the diagonal tile is masked.
+    scratch = plan.scratch(batch * heads * block * kv_len, query.device)
+    tile_mask = plan.causal_tile(block, query.device)
+    out = torch.empty(batch * heads, q_len, head_dim, dtype=query.dtype, device=query.device)
     for q0 in range(0, q_len, block):
         q1 = min(q_len, q0 + block)
+        rows = q1 - q0
         visible = offset + q1  # keys a causal row in this block can reach
-        scores = torch.matmul(query[:, :, q0:q1], key[:, :, :visible].transpose(-1, -2)).float() * scaling
+        scores = scratch[: batch * heads * rows * visible].view(batch * heads, rows, visible)
+        _scaled_scores(queries[:, q0:q1], keys[:, :visible], scaling, scores)
         if suppressed is not None:
             scores.masked_fill_(suppressed[..., :visible], floor)
-        # Keys before the block's first row are visible to every row: mask only the diagonal tile.
-        tile = scores[..., offset + q0: visible]
-        tile.masked_fill_(torch.ones(q1 - q0, q1 - q0, dtype=torch.bool, device=query.device).triu_(1),
-                          float("-inf"))
-        probs = torch.softmax(scores, dim=-1)
-        out[:, :, q0:q1] = torch.matmul(probs.to(value.dtype), value[:, :, :visible])
+        # Keys before the block's first row are visible to every row: only the diagonal tile needs the mask.
+        scores[..., visible - rows:].add_(tile_mask[:rows, :rows])
+        probs = torch.softmax(scores, dim=-1, out=scores)
+        out[:, q0:q1] = torch.bmm(probs.to(value.dtype), values[:, :visible])
         if capture:
-            plan.sink.block(layer, offset + q0, probs[0])
-        del scores, probs
+            plan.sink.block(layer, offset + q0, probs.view(batch, heads, rows, visible)[0])
     if capture:
         plan.sink.layer_done(layer)
-    return out.transpose(1, 2).contiguous()
+    return out.view(batch, heads, q_len, head_dim).transpose(1, 2).contiguous()
+
+
+def _reference_kernels(module, query, key, value, scaling, plan: ForwardPlan, per_sample: list):
+    """One variant's layer as the reference code computes it (the MONKEYPATCH parity mode).
+
+    A layer the variant does not suppress (every layer of the baseline) runs the architecture's
+    stock eager kernel. A suppressed layer runs the reference's replacement kernel, spec §10.2:
+    scores in the model dtype divided by sqrt(head_dim) (the stock kernel multiplies by the
+    scaling), the dtype's minimum on the suppressed key columns, then the additive causal mask,
+    softmax in float32 cast back to the model dtype. The two differ by rounding even where
+    nothing is suppressed, which is the reference's noise in the upper triangle.
+    """
+    if len(per_sample) != 1:
+        raise ValueError("the MONKEYPATCH kernels run one variant per forward")
+    (heads,) = per_sample
+    q_len, kv_len = query.shape[2], key.shape[2]
+    causal = plan.eager_mask(q_len, kv_len, query.dtype, query.device)
+    if heads is False:
+        stock = getattr(inspect.getmodule(type(module)), "eager_attention_forward", None)
+        if stock is None:
+            raise ValueError(f"{type(module).__name__} has no stock eager kernel for kernel=MONKEYPATCH")
+        out, _ = stock(module, query, key, value, causal, scaling=module.scaling if scaling is None else scaling)
+        return out, None
+    groups = query.shape[1] // key.shape[1]
+    keys, values = _per_query_head(key, groups), _per_query_head(value, groups)
+    scores = torch.matmul(query, keys.transpose(2, 3)) / math.sqrt(query.shape[-1])
+    columns = plan.suppressed_cols(kv_len, query.device)[0]
+    head_sel = torch.zeros(query.shape[1], dtype=torch.bool, device=query.device)
+    head_sel[heads if heads is not None else slice(None)] = True
+    scores.masked_fill_(head_sel[:, None, None] & columns[None, None, :], torch.finfo(query.dtype).min)
+    probs = torch.softmax(scores + causal, dim=-1, dtype=torch.float32).to(query.dtype)
+    return torch.matmul(probs, values).transpose(1, 2).contiguous(), None
+
+
+def _per_query_head(states: torch.Tensor, groups: int) -> torch.Tensor:
+    return states.repeat_interleave(groups, dim=1) if groups > 1 else states
+
+
+def _scaled_scores(queries: torch.Tensor, keys: torch.Tensor, scaling: float, out: torch.Tensor) -> None:
+    """out = float32(queries @ keys^T) * scaling, without a separate pass for the scaling where the
+    inputs are float32 (the matmul applies it); lower precisions scale after widening, in float32."""
+    if queries.dtype == torch.float32:
+        torch.baddbmm(out, queries, keys.transpose(1, 2), beta=0.0, alpha=scaling, out=out)
+    else:
+        out.copy_(torch.bmm(queries, keys.transpose(1, 2))).mul_(scaling)
 
 
 _registered = False

@@ -10,9 +10,9 @@ import torch
 import transformers
 
 from ... import synthetic
-from ...backend import (CAPABILITIES, CHAT_TEMPLATE, GENERATE, AttentionEmitter, AttentionPass, DeviceOutOfMemory,
-                        GenerateOutcome, GeneratePass, LoadOptions, LogitsEmitter, LogitsPass, ModelInfo, Tokenization,
-                        TokenEmitter)
+from ...backend import (CAPABILITIES, CHAT_TEMPLATE, GENERATE, KERNEL_MONKEYPATCH, AttentionEmitter, AttentionPass,
+                        DeviceOutOfMemory, GenerateOutcome, GeneratePass, LoadOptions, LogitsEmitter, LogitsPass, ModelInfo,
+                        Tokenization, TokenEmitter)
 from ...capture import sink_for
 from . import attention, tokenizer
 from .generate import chat_prompt, eos_token_ids, run_generation
@@ -50,7 +50,7 @@ class HfBackend:
     def logits(self, forward: LogitsPass, emitter: LogitsEmitter, cancel: threading.Event) -> None:
         with _device_errors():
             LogitsRunner(self.lm, forward.ids, forward.nucleus, forward.full_positions, emitter, cancel).run(
-                forward.variants, forward.full_recompute, forward.batch_size)
+                forward.variants, forward.full_recompute, forward.batch_size, forward.kernel)
 
     def chat_prompt(self, message: str) -> str:
         return chat_prompt(self.lm.tokenizer, message)
@@ -92,8 +92,9 @@ def _describe(lm: LoadedModel) -> ModelInfo:
         max_tokens=lm.max_tokens,
         synthetic_weights=lm.synthetic,
         notes=synthetic.NOTE if lm.synthetic else "",
-        # every feature of the seam, generation, and chat templates where the tokenizer has one
-        capabilities=CAPABILITIES | {GENERATE} | ({CHAT_TEMPLATE} if lm.tokenizer.chat_template else set()),
+        # every feature of the seam, generation, the parity kernel, and chat templates where the tokenizer has one
+        capabilities=(CAPABILITIES | {GENERATE, KERNEL_MONKEYPATCH}
+                      | ({CHAT_TEMPLATE} if lm.tokenizer.chat_template else set())),
         backend=NAME,
         backend_version=f"transformers-{transformers.__version__}",
     )

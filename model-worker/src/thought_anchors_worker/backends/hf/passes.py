@@ -12,7 +12,7 @@ import threading
 import torch
 from transformers import DynamicCache
 
-from ...backend import CaptureSink, Cancelled, LogitsEmitter, Nucleus, Suppression
+from ...backend import CaptureSink, Cancelled, Kernel, LogitsEmitter, Nucleus, Suppression
 from ...nucleus import compress
 from .attention import ForwardPlan, StopForward, run_with_plan
 from .loading import LoadedModel
@@ -67,17 +67,20 @@ class LogitsRunner:
         self.chunk = max(1, LOGITS_CHUNK_BYTES // (4 * self.lm_head.weight.shape[0]))
         self._buffer: torch.Tensor | None = None
 
-    def run(self, variants: list[Suppression], full_recompute: bool, batch_size: int) -> None:
+    def run(self, variants: list[Suppression], full_recompute: bool, batch_size: int,
+            kernel: Kernel = Kernel.MASK) -> None:
         with torch.inference_mode():
-            if full_recompute:
-                self._run_full(variants, batch_size)
+            if kernel is Kernel.MONKEYPATCH:  # the reference: every variant its own whole forward
+                self._run_full(variants, 1, kernel)
+            elif full_recompute:
+                self._run_full(variants, batch_size, kernel)
             else:
                 self._run_with_prefix_reuse(variants, batch_size)
 
-    def _run_full(self, variants, batch_size):
+    def _run_full(self, variants, batch_size, kernel):
         for batch in _batches(list(enumerate(variants)), batch_size):
             self._check_cancel()
-            plan = ForwardPlan(samples=[v for _, v in batch], cancel=self.cancel)
+            plan = ForwardPlan(samples=[v for _, v in batch], cancel=self.cancel, kernel=kernel)
             inputs = self.ids.expand(len(batch), -1)
             hidden = run_with_plan(plan, lambda: self.decoder(input_ids=inputs, use_cache=False)).last_hidden_state
             for b, (index, _) in enumerate(batch):

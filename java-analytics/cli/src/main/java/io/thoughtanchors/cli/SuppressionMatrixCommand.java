@@ -11,6 +11,7 @@ import io.thoughtanchors.pipeline.SuppressionMatrixResult;
 import io.thoughtanchors.pipeline.output.PublishedComparison;
 import io.thoughtanchors.pipeline.output.SuppressionRunReport;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.NucleusSpec;
 import picocli.CommandLine.Command;
@@ -130,6 +131,13 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
             + " of reusing the baseline's prefix.")
     boolean fullRecompute;
 
+    @Option(names = "--kernel", paramLabel = "KERNEL", defaultValue = "MASK",
+            description = "The worker's attention kernel: MASK (default: one mask-based kernel, so the upper triangle"
+                    + " is exactly the ln(1e-9) floor) or MONKEYPATCH (parity with the reference code: a stock eager"
+                    + " baseline, each suppressed pass a whole forward through the reference's replacement kernel;"
+                    + " reproduces its noisy upper triangle; implies --full-recompute).")
+    Kernel kernel;
+
     @Option(names = "--variants-per-call", paramLabel = "N", defaultValue = "8",
             description = "Suppressed sentences per Logits call; they share one prefix pass on the worker, and a call's"
                     + " columns are stored when it completes (default: ${DEFAULT-VALUE}).")
@@ -162,7 +170,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         SuppressionMatrixRequest request = SuppressionMatrixRequest.of(data.data, outputOptions.out)
                 .withForce(outputOptions.force).withProfile(profile.profile)
                 .withOptions(textOverrides.apply(profile.profile.options()))
-                .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute)
+                .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute).withKernel(kernel)
                 .withVariantsPerCall(variantsPerCall).withBatchSize(batchSize).withDistancePooling(distancePooling)
                 .withCategoryMinEntries(categoryMinEntries).withWorker(worker.target());
         request = cache.cache().map(request::withCache).orElse(request);

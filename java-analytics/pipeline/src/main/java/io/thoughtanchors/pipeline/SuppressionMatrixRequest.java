@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooli
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.NucleusSpec;
 
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ import java.util.OptionalInt;
  *                           per-position divergences, so changing them needs no forward pass
  * @param nucleus            the nucleus the worker compresses each position's logits to
  * @param fullRecompute      every pass recomputes the whole input instead of reusing the baseline's prefix
+ * @param kernel             the worker's attention kernel: MASK (default) or MONKEYPATCH, the reference code's
+ *                           baseline-eager / suppressed-replacement asymmetry for parity with published matrices
  * @param variantsPerCall    suppressed sentences per Logits call (they share one prefix pass on the worker)
  * @param batchSize          variants per forward inside the worker
  * @param parallel           Logits calls in flight; empty = two per worker
@@ -29,7 +32,7 @@ import java.util.OptionalInt;
  */
 public record SuppressionMatrixRequest(Path data, Path out, boolean force, Optional<Path> cache, Profile profile,
                                        AnalysisOptions options, SuppressionOptions kl, NucleusSpec nucleus,
-                                       boolean fullRecompute, int variantsPerCall, int batchSize,
+                                       boolean fullRecompute, Kernel kernel, int variantsPerCall, int batchSize,
                                        OptionalInt parallel, DistancePooling distancePooling,
                                        Optional<CategoryAggregate> categoryAggregate, int categoryMinEntries,
                                        WorkerTarget worker) {
@@ -42,6 +45,7 @@ public record SuppressionMatrixRequest(Path data, Path out, boolean force, Optio
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(kl, "kl");
         Objects.requireNonNull(nucleus, "nucleus");
+        Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(parallel, "parallel");
         Objects.requireNonNull(distancePooling, "distancePooling");
         Objects.requireNonNull(categoryAggregate, "categoryAggregate");
@@ -62,83 +66,99 @@ public record SuppressionMatrixRequest(Path data, Path out, boolean force, Optio
     /** The reference settings (spec §11) on the RECOMMENDED profile's sentences; a worker is still to be given. */
     public static SuppressionMatrixRequest of(Path data, Path out) {
         return new SuppressionMatrixRequest(data, out, false, Optional.empty(), Profile.RECOMMENDED,
-                Profile.RECOMMENDED.options(), SuppressionOptions.REFERENCE, NucleusSpec.REFERENCE, false, 8, 1,
-                OptionalInt.empty(), DistancePooling.MEAN_OF_TRACE_MEANS, Optional.empty(), 1, WorkerTarget.none());
+                Profile.RECOMMENDED.options(), SuppressionOptions.REFERENCE, NucleusSpec.REFERENCE, false,
+                Kernel.MASK, 8, 1, OptionalInt.empty(), DistancePooling.MEAN_OF_TRACE_MEANS, Optional.empty(), 1,
+                WorkerTarget.none());
     }
 
     public SuppressionMatrixRequest withForce(boolean force) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withCache(Path cache) {
         return new SuppressionMatrixRequest(data, out, force, Optional.of(cache), profile, options, kl, nucleus,
-                fullRecompute, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
+                fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
                 categoryMinEntries, worker);
     }
 
     /** This profile with its own options (replacing any options set before). */
     public SuppressionMatrixRequest withProfile(Profile profile) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, profile.options(), kl, nucleus,
-                fullRecompute, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
+                fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
                 categoryMinEntries, worker);
     }
 
     public SuppressionMatrixRequest withOptions(AnalysisOptions options) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withKl(SuppressionOptions kl) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withNucleus(NucleusSpec nucleus) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withFullRecompute(boolean fullRecompute) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
+    }
+
+    public SuppressionMatrixRequest withKernel(Kernel kernel) {
+        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withVariantsPerCall(int variantsPerCall) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withBatchSize(int batchSize) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withParallel(int parallel) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, OptionalInt.of(parallel), distancePooling, categoryAggregate,
+                kernel, variantsPerCall, batchSize, OptionalInt.of(parallel), distancePooling, categoryAggregate,
                 categoryMinEntries, worker);
     }
 
     public SuppressionMatrixRequest withDistancePooling(DistancePooling distancePooling) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     public SuppressionMatrixRequest withCategoryAggregate(CategoryAggregate aggregate) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, Optional.of(aggregate), categoryMinEntries,
-                worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, Optional.of(aggregate),
+                categoryMinEntries, worker);
     }
 
     public SuppressionMatrixRequest withCategoryMinEntries(int minEntries) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, minEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, minEntries, worker);
     }
 
     public SuppressionMatrixRequest withWorker(WorkerTarget worker) {
         return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                worker);
     }
 
     /** The category aggregate used: the one asked for, else the profile's. */

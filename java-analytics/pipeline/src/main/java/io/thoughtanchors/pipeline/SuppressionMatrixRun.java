@@ -20,6 +20,7 @@ import io.thoughtanchors.pipeline.suppression.SuppressionStore;
 import io.thoughtanchors.pipeline.suppression.TraceSuppression;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import io.thoughtanchors.pipeline.worker.WorkerLink;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.ModelInfo;
 
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A suppression-matrix run (spec §11): per trace a baseline pass and one pass per suppressed sentence, stored as
@@ -36,7 +38,7 @@ import java.util.Map;
  */
 final class SuppressionMatrixRun {
 
-    /** What the worker must be able to do. */
+    /** What the worker must be able to do (and {@link Kernel#CAPABILITY} for the MONKEYPATCH kernel). */
     static final List<String> CAPABILITIES = List.of("logits.nucleus", "suppression.all_heads");
 
     private SuppressionMatrixRun() {
@@ -47,7 +49,10 @@ final class SuppressionMatrixRun {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         TraceSuppression.Settings requested = new TraceSuppression.Settings(request.nucleus(),
-                request.fullRecompute(), request.variantsPerCall(), request.batchSize(), request.kl().temperature());
+                request.fullRecompute(), request.variantsPerCall(), request.batchSize(), request.kl().temperature(),
+                request.kernel());
+        List<String> capabilities = request.kernel() == Kernel.MASK ? CAPABILITIES
+                : Stream.concat(CAPABILITIES.stream(), Stream.of(Kernel.CAPABILITY)).toList();
         int inFlight = request.effectiveParallel();
         List<TracePlan> plans = TraceReader.readTree(request.data()).stream()
                 .map(t -> TracePlan.of(t, request.options())).toList();
@@ -59,7 +64,7 @@ final class SuppressionMatrixRun {
         TraceSuppression.Settings settings;
         Map<String, Object> workerJson;
         try (WorkerLink link = new WorkerLink(request.worker(), connector, output.resolve("worker.log"),
-                CAPABILITIES);
+                capabilities);
              PassExecutor executor = new PassExecutor(link.worker(), inFlight);
              StageProgress progress = new StageProgress(events, Stage.SUPPRESSION,
                      plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {
@@ -72,7 +77,7 @@ final class SuppressionMatrixRun {
                 SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(),
                         request.options().sentenceSource(), request.options().boundaryMode(),
                         request.options().truncation(), settings.nucleus(), settings.klTemperature(),
-                        settings.fullRecompute(), plan.textSha256());
+                        settings.fullRecompute(), settings.kernel(), plan.textSha256());
                 results.add(runner.run(plan, new SuppressionStore(cacheRoot, key, events::warning)));
             }
             workerJson = link.runJson();

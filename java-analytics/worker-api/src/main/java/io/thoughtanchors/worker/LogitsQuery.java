@@ -15,13 +15,22 @@ import java.util.Optional;
  *                           first suppressed token and ship only later positions
  * @param batchSize          variants per forward; 0 = worker default
  * @param maxChunkBytes      largest chunk the worker may send; 0 = worker default
+ * @param kernel             the attention kernel of the passes; {@link Kernel#MONKEYPATCH} (a parity mode) also
+ *                           recomputes and ships every position of every variant
  */
 public record LogitsQuery(ModelInput input, List<Suppression> variants, Optional<NucleusSpec> nucleus,
                           List<Integer> fullLogitPositions, boolean fullRecompute, int batchSize,
-                          long maxChunkBytes) {
+                          long maxChunkBytes, Kernel kernel) {
+
+    /** A query with the default {@link Kernel#MASK} kernel. */
+    public LogitsQuery(ModelInput input, List<Suppression> variants, Optional<NucleusSpec> nucleus,
+                       List<Integer> fullLogitPositions, boolean fullRecompute, int batchSize, long maxChunkBytes) {
+        this(input, variants, nucleus, fullLogitPositions, fullRecompute, batchSize, maxChunkBytes, Kernel.MASK);
+    }
 
     public LogitsQuery {
         Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(kernel, "kernel");
         variants = List.copyOf(variants);
         Objects.requireNonNull(nucleus, "nucleus");
         fullLogitPositions = List.copyOf(fullLogitPositions);
@@ -48,25 +57,30 @@ public record LogitsQuery(ModelInput input, List<Suppression> variants, Optional
 
     public LogitsQuery withNucleus(NucleusSpec spec) {
         return new LogitsQuery(input, variants, Optional.of(spec), fullLogitPositions, fullRecompute, batchSize,
-                maxChunkBytes);
+                maxChunkBytes, kernel);
     }
 
     public LogitsQuery withFullLogitsAt(List<Integer> positions) {
-        return new LogitsQuery(input, variants, nucleus, positions, fullRecompute, batchSize, maxChunkBytes);
+        return new LogitsQuery(input, variants, nucleus, positions, fullRecompute, batchSize, maxChunkBytes, kernel);
     }
 
     public LogitsQuery withFullRecompute(boolean fullRecompute) {
         return new LogitsQuery(input, variants, nucleus, fullLogitPositions, fullRecompute, batchSize,
-                maxChunkBytes);
+                maxChunkBytes, kernel);
     }
 
     public LogitsQuery withBatchSize(int batchSize) {
         return new LogitsQuery(input, variants, nucleus, fullLogitPositions, fullRecompute, batchSize,
-                maxChunkBytes);
+                maxChunkBytes, kernel);
+    }
+
+    public LogitsQuery withKernel(Kernel kernel) {
+        return new LogitsQuery(input, variants, nucleus, fullLogitPositions, fullRecompute, batchSize,
+                maxChunkBytes, kernel);
     }
 
     public LogitsQuery withMaxChunkBytes(long maxChunkBytes) {
         return new LogitsQuery(input, variants, nucleus, fullLogitPositions, fullRecompute, batchSize,
-                maxChunkBytes);
+                maxChunkBytes, kernel);
     }
 }

@@ -50,6 +50,7 @@ public record SuppressionRunReport(Instant started, Path data, Path output, Path
         m.put("suppressed_heads", "all heads of all layers");
         m.put("full_recompute", settings.fullRecompute());
         m.put("prefix_reuse", prefixReuse());
+        m.put("kernel", settings.kernel().name());
         m.put("variants_per_call", settings.variantsPerCall());
         m.put("batch_size", settings.batchSize());
         m.put("parallel", parallel);

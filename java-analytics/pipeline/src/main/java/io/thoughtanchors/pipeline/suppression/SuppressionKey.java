@@ -4,6 +4,7 @@ import io.thoughtanchors.analysis.text.BoundaryMode;
 import io.thoughtanchors.analysis.text.SentenceSource;
 import io.thoughtanchors.analysis.text.Truncation;
 import io.thoughtanchors.pipeline.cache.CacheKey;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.NucleusSpec;
 
 import java.nio.file.Path;
@@ -14,14 +15,18 @@ import java.util.Map;
 /**
  * What one trace's stored suppression results depend on: the model and dtype, the choices that shape the token
  * ranges (sentence source, boundary mode, truncation), the nucleus the worker compresses to, the KL temperature,
- * whether passes reuse the baseline prefix, and the text with its sentences. KL mode, log, alignment and row
+ * whether passes reuse the baseline prefix, the worker's attention kernel, and the text with its sentences. KL mode, log, alignment and row
  * normalisation are not in the key: they are applied in Java to the stored per-position divergences.
  */
 public record SuppressionKey(String modelId, String dtype, SentenceSource sentenceSource, BoundaryMode boundaryMode,
                       Truncation truncation, NucleusSpec nucleus, double klTemperature, boolean fullRecompute,
-                      String textSha256) {
+                      Kernel kernel, String textSha256) {
 
-    /** {@code suppression/<model>/<dtype>/<source>-<boundary>-<truncation>/<nucleus and KL>/<text id>}. */
+    /**
+     * {@code suppression/<model>/<dtype>/<source>-<boundary>-<truncation>/<nucleus and KL>/<text id>}; the default
+     * MASK kernel adds nothing to the settings folder (stores written before the kernel was a setting stay valid),
+     * MONKEYPATCH adds {@code -monkeypatch}.
+     */
     public Path relativePath() {
         return Path.of("suppression", CacheKey.slug(modelId), CacheKey.slug(dtype),
                 sentenceSource + "-" + boundaryMode + "-" + truncation, settingsFolder(), textSha256.substring(0, 16));
@@ -30,7 +35,7 @@ public record SuppressionKey(String modelId, String dtype, SentenceSource senten
     private String settingsFolder() {
         return String.format(Locale.ROOT, "p%s-k%d-t%s-%s-kl%s-%s", nucleus.topP(), nucleus.maxK(),
                 nucleus.temperature(), nucleus.roundToFloat16() ? "f16" : "f32", klTemperature,
-                fullRecompute ? "full" : "reuse");
+                fullRecompute ? "full" : "reuse") + (kernel == Kernel.MASK ? "" : "-" + kernel.name().toLowerCase(Locale.ROOT));
     }
 
     public Map<String, Object> toJson() {
@@ -43,6 +48,9 @@ public record SuppressionKey(String modelId, String dtype, SentenceSource senten
         m.put("nucleus", nucleus);
         m.put("kl_temperature", klTemperature);
         m.put("full_recompute", fullRecompute);
+        if (kernel != Kernel.MASK) {
+            m.put("kernel", kernel.name());
+        }
         m.put("text_sha256", textSha256);
         return m;
     }

@@ -5,6 +5,7 @@ import io.thoughtanchors.pipeline.PipelineListener;
 import io.thoughtanchors.pipeline.StageProgress;
 import io.thoughtanchors.pipeline.TracePlan;
 import io.thoughtanchors.pipeline.worker.WorkerLink;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
@@ -33,9 +34,10 @@ public final class TraceSuppression {
      * @param variantsPerCall suppressed sentences per Logits call: they share the worker's one unsuppressed prefix
      *                        pass (the KV cache every variant reuses), so larger groups save that pass
      * @param batchSize       variants per forward inside the worker (helps on GPUs, not on CPUs)
+     * @param kernel          the worker's attention kernel (MONKEYPATCH: the reference's, a parity mode)
      */
     public record Settings(NucleusSpec nucleus, boolean fullRecompute, int variantsPerCall, int batchSize,
-                    double klTemperature) {
+                    double klTemperature, Kernel kernel) {
 
         /** The capability of a worker that can reuse the baseline's prefix (and ship from the first suppressed token). */
         public static final String PREFIX_REUSE = "logits.prefix_reuse";
@@ -47,7 +49,7 @@ public final class TraceSuppression {
          */
         public Settings forWorker(ModelInfo model) {
             return fullRecompute || model.hasCapability(PREFIX_REUSE) ? this
-                    : new Settings(nucleus, true, variantsPerCall, batchSize, klTemperature);
+                    : new Settings(nucleus, true, variantsPerCall, batchSize, klTemperature, kernel);
         }
     }
 
@@ -141,7 +143,8 @@ public final class TraceSuppression {
 
     private LogitsQuery query(SuppressionInput input, List<Suppression> variants) {
         return LogitsQuery.nucleus(ModelInput.tokens(input.tokenIds()), variants, settings.nucleus())
-                .withFullRecompute(settings.fullRecompute()).withBatchSize(settings.batchSize());
+                .withFullRecompute(settings.fullRecompute()).withBatchSize(settings.batchSize())
+                .withKernel(settings.kernel());
     }
 
     private static TokenRange sentence(SuppressionInput input, int j) {

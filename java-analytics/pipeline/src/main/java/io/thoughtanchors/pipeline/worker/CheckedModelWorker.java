@@ -5,6 +5,7 @@ import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
 import io.thoughtanchors.worker.GenerateQuery;
 import io.thoughtanchors.worker.Generation;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
@@ -164,7 +165,8 @@ public final class CheckedModelWorker implements ModelWorker {
                 throw invalid("Logits: variant " + v.variant() + (query.nucleus().isPresent() ? " has no nucleus"
                         : " has a nucleus nobody asked for"));
             }
-            v.nucleus().ifPresent(n -> checkNucleus(n, s, query.fullRecompute(), r.numTokens(), v.variant()));
+            boolean everyPosition = query.fullRecompute() || query.kernel() == Kernel.MONKEYPATCH;
+            v.nucleus().ifPresent(n -> checkNucleus(n, s, everyPosition, r.numTokens(), v.variant()));
             checkFullLogits(query, v, r.numTokens());
         }
         return r;

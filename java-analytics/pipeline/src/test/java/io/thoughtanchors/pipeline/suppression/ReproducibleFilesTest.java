@@ -10,6 +10,7 @@ import io.thoughtanchors.pipeline.cache.AttentionCache;
 import io.thoughtanchors.pipeline.cache.CacheKey;
 import io.thoughtanchors.pipeline.cache.CacheMetadata;
 import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.NucleusSpec;
@@ -84,7 +85,7 @@ class ReproducibleFilesTest {
         new AttentionCache(root, w -> { }).store(new CacheMetadata(key, model, ranges, 2, 2, 2), data);
         SuppressionStore store = new SuppressionStore(root, new SuppressionKey(model.modelId(), model.dtype(),
                 SentenceSource.ALL_LABELLED, BoundaryMode.OFFSETS, Truncation.NONE, NucleusSpec.REFERENCE, 0.6, false,
-                "b".repeat(64)), w -> { });
+                Kernel.MASK, "b".repeat(64)), w -> { });
         store.writeInput(new SuppressionInput(ranges, new int[] {0, 11, 12, 13, 14}), model);
         store.writeBaseline(new Nucleus(0, new int[] {0, 1, 2, 3, 4, 5}, new int[] {1, 2, 3, 4, 5},
                 new float[] {1, 2, 3, 4, 5}, new float[] {0.9f, 0.8f, 0.7f, 0.6f, 0.5f}));

@@ -78,7 +78,11 @@ final class ProtoCodec {
                 .addAllFullLogitPositions(q.fullLogitPositions())
                 .setFullRecompute(q.fullRecompute())
                 .setBatchSize(q.batchSize())
-                .setMaxChunkBytes(q.maxChunkBytes());
+                .setMaxChunkBytes(q.maxChunkBytes())
+                .setKernel(switch (q.kernel()) {
+                    case MASK -> LogitsRequest.Kernel.KERNEL_MASK;
+                    case MONKEYPATCH -> LogitsRequest.Kernel.KERNEL_MONKEYPATCH;
+                });
         q.variants().forEach(v -> b.addVariants(suppression(v)));
         q.nucleus().ifPresent(n -> b.setNucleus(NucleusSpec.newBuilder().setTopP(n.topP()).setMaxK(n.maxK())
                 .setTemperature(n.temperature()).setRoundLogitsToFloat16(n.roundToFloat16())));
