@@ -207,8 +207,7 @@ class ModelWorkerService(worker_pb2_grpc.ModelWorkerServicer):
         self.backend.logits(args.forward, emitter, send.cancel)
 
     def Generate(self, request, context):
-        args = self._parse(validation.generate, request, context)
-        return self._stream(context, lambda send: self._generate(args, send))
+        return self._stream(context, lambda: validation.generate(self.backend, request, self.limits), self._generate)
 
     def _generate(self, args: validation.GenerateArgs, send) -> None:
         send(pb.GenerateResponse(started=pb.GenerateStarted(prompt_text=args.prompt_text,
