@@ -58,7 +58,7 @@ final class SuppressionMatrixRun {
         ModelInfo model;
         Map<String, Object> workerJson;
         try (WorkerLink link = new WorkerLink(request.worker(), connector, output.resolve("worker.log"),
-                CAPABILITIES);
+                CAPABILITIES, events::warning);
              PassExecutor executor = new PassExecutor(link.worker(), inFlight);
              StageProgress progress = new StageProgress(events, Stage.SUPPRESSION,
                      plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {

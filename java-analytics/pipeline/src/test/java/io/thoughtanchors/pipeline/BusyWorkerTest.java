@@ -1,5 +1,7 @@
 package io.thoughtanchors.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,20 +9,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real worker at its default admission bound (one forward running, eight waiting: a ninth concurrent call is
- * refused RESOURCE_EXHAUSTED "worker busy") shared by more concurrent passes than it admits. Busy means wait and
- * retry: every run completes and its matrix equals one computed a pass at a time.
+ * A real worker at its default admission bound (one forward running, eight waiting: a tenth concurrent call is
+ * refused RESOURCE_EXHAUSTED "worker busy") given more concurrent passes than it admits. Busy means wait and retry:
+ * the run completes and its matrix equals one computed a pass at a time. (Several users sharing a worker:
+ * {@code WorkerLoadTest}.)
  */
 class BusyWorkerTest {
 
@@ -55,25 +53,14 @@ class BusyWorkerTest {
     }
 
     @Test
-    void twelvePassesInFlightAgainstOneWorkerAllComplete() {
-        assertSameMatrix(serial, matrix(request("parallel-12").withParallel(12)));
-    }
+    void twelvePassesInFlightAgainstOneWorkerAllCompleteAfterWaitingTheirTurn() throws Exception {
+        SuppressionMatrixResult result = Pipeline.create().suppressionMatrix(request("parallel-12").withParallel(12));
 
-    @Test
-    void fiveUsersSharingOneWorkerAtDefaultsAllComplete() throws Exception {
-        ExecutorService users = Executors.newFixedThreadPool(5);
-        try {
-            List<Future<double[][]>> runs = new ArrayList<>();
-            for (int u = 0; u < 5; u++) {
-                SuppressionMatrixRequest request = request("user-" + u);
-                runs.add(users.submit(() -> matrix(request)));
-            }
-            for (Future<double[][]> run : runs) {
-                assertSameMatrix(serial, run.get());
-            }
-        } finally {
-            users.shutdownNow();
-        }
+        assertSameMatrix(serial, result.traces().get(0).raw());
+        JsonNode worker = Json.MAPPER.readTree(result.outputDir().resolve("run.json").toFile()).get("worker");
+        assertTrue(worker.get("busy_retries").asInt() > 0, "the worker refused calls: " + worker);
+        assertTrue(result.warnings().stream().anyMatch(w -> w.contains("is busy") && w.contains("worker busy")),
+                result.warnings().toString());
     }
 
     static void assertSameMatrix(double[][] expected, double[][] actual) {
