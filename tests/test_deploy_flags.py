@@ -22,7 +22,7 @@ PENDING_WORKER_FLAGS = {
     # proposed by the deployment work, not in issue 13's list: kubelet's gRPC probes speak plaintext only
     "--health-port",
 }
-PENDING_TA_FLAGS = {"--tls-ca"}
+PENDING_TA_FLAGS: set[str] = set()
 WORKER_IMAGE, TA_IMAGE = "thought-anchors-worker", "thought-anchors-ta"
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 
