@@ -87,12 +87,10 @@ public final class GrpcModelWorker implements ModelWorker {
     private volatile boolean answered;
     private volatile ModelInfo info;
 
-    private GrpcModelWorker(ManagedChannel channel, GrpcWorkerOptions options, Optional<BearerToken> callToken,
-                            String description, RetryListener retries) {
+    private GrpcModelWorker(ManagedChannel channel, GrpcWorkerOptions options, String description,
+                            RetryListener retries) {
         this.channel = channel;
-        ModelWorkerGrpc.ModelWorkerBlockingStub base = ModelWorkerGrpc.newBlockingStub(channel)
-                .withOption(Quarantine.KEY, quarantine);
-        this.stub = callToken.map(t -> base.withCallCredentials(new TokenCredentials(t))).orElse(base);
+        this.stub = ModelWorkerGrpc.newBlockingStub(channel).withOption(Quarantine.KEY, quarantine);
         this.options = options;
         this.description = description;
         this.retries = retries;
@@ -126,7 +124,7 @@ public final class GrpcModelWorker implements ModelWorker {
             throw new IllegalArgumentException("cannot set up the connection to " + target.description() + ": "
                     + e.getMessage(), e);
         }
-        return new GrpcModelWorker(channel, options, Optional.empty(), target.description(), retries);
+        return new GrpcModelWorker(channel, options, target.description(), retries);
     }
 
     public static GrpcModelWorker connect(List<String> targets, GrpcWorkerOptions options) {
@@ -139,13 +137,12 @@ public final class GrpcModelWorker implements ModelWorker {
 
     /** Wraps a channel built elsewhere (e.g. in-process); the worker owns it and shuts it down on close. */
     public static GrpcModelWorker over(ManagedChannel channel, GrpcWorkerOptions options) {
-        return over(channel, options, Optional.empty(), RetryListener.NONE);
+        return over(channel, options, RetryListener.NONE);
     }
 
-    /** As {@link #over(ManagedChannel, GrpcWorkerOptions)}, sending {@code token} with every call. */
-    public static GrpcModelWorker over(ManagedChannel channel, GrpcWorkerOptions options, Optional<BearerToken> token,
-                                       RetryListener retries) {
-        return new GrpcModelWorker(channel, options, token, "the worker at " + channel.authority(), retries);
+    /** As {@link #over(ManagedChannel, GrpcWorkerOptions)}, telling {@code retries} about each retry. */
+    public static GrpcModelWorker over(ManagedChannel channel, GrpcWorkerOptions options, RetryListener retries) {
+        return new GrpcModelWorker(channel, options, "the worker at " + channel.authority(), retries);
     }
 
     /**
