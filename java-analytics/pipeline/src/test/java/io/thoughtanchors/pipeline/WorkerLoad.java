@@ -27,7 +27,7 @@ import java.util.function.IntConsumer;
  * threads, each thread making {@code calls} Logits calls one after the other (a baseline and one suppressed
  * variant, nucleus-compressed, as a suppression sweep does). Every answer is compared with a reference answer; a
  * call that breaks off mid-answer is started over as the suppression passes are, at most three more times. Nothing
- * is timed against a target: the latencies are measurements.
+ * is timed against a target.
  */
 public final class WorkerLoad {
 
@@ -51,14 +51,6 @@ public final class WorkerLoad {
 
         public int reissues() {
             return calls.stream().mapToInt(Call::reissues).sum();
-        }
-
-        /** The {@code q} quantile (0..1) of call latency in seconds, nearest rank. */
-        public double latency(double q) {
-            List<Double> sorted = new ArrayList<>(calls.stream().map(Call::seconds).toList());
-            Collections.sort(sorted);
-            return sorted.isEmpty() ? Double.NaN
-                    : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1));
         }
     }
 

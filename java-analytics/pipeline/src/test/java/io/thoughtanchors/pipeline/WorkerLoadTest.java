@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bounded loads on loopback through the Java client against a real worker: no call is lost, every answer is right.
- * (Latencies and memory are measured by {@code WorkerLoadBench}, not asserted here.)
+ * (Latencies and memory are not asserted here: timing targets live in bench/.)
  */
 class WorkerLoadTest {
 
