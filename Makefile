@@ -27,7 +27,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 JAVA_SCRIPT_FLAGS := --add-opens=java.base/java.nio=ALL-UNNAMED -Darrow.allocation.manager.type=Unsafe
 EXAMPLE_TRACE := data/thought-anchors-sample/deepseek-r1-distill-llama-8b/incorrect_base_solution/problem_2189
 
-.PHONY: all setup venv tokenizers proto echarts browser chromium java java-example test test-deploy test-python test-client test-java test-e2e demo bench clean
+.PHONY: all setup venv tokenizers proto grpcurl echarts browser chromium java java-example test test-deploy test-python test-client test-java test-e2e demo bench clean
 
 all: setup java
 
@@ -60,6 +60,10 @@ $(PROTO_PY): $(PROTO) $(CLIENT)/build_stubs.py $(VENV)/.stamp
 	touch $@
 
 proto: $(PROTO_PY)
+
+# grpcurl, which the worker's Generate test drives through server reflection (skipped without it), from the Go proxy.
+grpcurl:
+	GOBIN=$(CURDIR)/build/bin $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3
 
 # ECharts for the report page, from the committed lockfile: the report module's jar inlines it (see its pom).
 $(REPORT_UI)/node_modules/.stamp: $(REPORT_UI)/package.json $(REPORT_UI)/package-lock.json

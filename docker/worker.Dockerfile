@@ -1,8 +1,9 @@
 # The model worker: one model behind gRPC. Build from the repository root:
 #   docker build -f docker/worker.Dockerfile -t thought-anchors-worker .
 #   docker run --gpus all -p 127.0.0.1:50051:50051 -v ~/.cache/huggingface:/root/.cache/huggingface \
-#     thought-anchors-worker --model deepseek-ai/DeepSeek-R1-Distill-Qwen-14B --device cuda
-# (plaintext, so published on loopback only; other machines: TLS and a token, docs/operations.md)
+#     thought-anchors-worker --model deepseek-ai/DeepSeek-R1-Distill-Qwen-14B --device cuda --insecure
+# (plaintext, so published on loopback only, and --insecure because the container binds 0.0.0.0, which the
+# worker otherwise refuses without TLS and a token; other machines: TLS and a token, docs/operations.md)
 # With no arguments it serves the synthetic tiny-qwen2 model (random weights: pipeline checks only).
 FROM python:3.11-slim
 RUN apt-get update \
@@ -19,4 +20,4 @@ RUN make venv tokenizers proto
 EXPOSE 50051
 HEALTHCHECK CMD [".venv/bin/python", "-c", "import grpc,sys; from grpc_health.v1 import health_pb2 as h, health_pb2_grpc as g; sys.exit(g.HealthStub(grpc.insecure_channel('127.0.0.1:50051')).Check(h.HealthCheckRequest(), timeout=5).status != 1)"]
 ENTRYPOINT [".venv/bin/python", "-m", "thought_anchors_worker", "serve", "--host", "0.0.0.0", "--port", "50051"]
-CMD ["--model", "tiny-qwen2"]
+CMD ["--model", "tiny-qwen2", "--insecure"]

@@ -16,12 +16,7 @@ import yaml
 
 from conftest import REPO, run_ta
 
-PENDING_WORKER_FLAGS = {
-    "--tls-cert", "--tls-key", "--tls-client-ca", "--token-file", "--insecure", "--no-reflection",
-    "--max-connection-age",
-    # proposed by the deployment work, not in issue 13's list: kubelet's gRPC probes speak plaintext only
-    "--health-port",
-}
+PENDING_WORKER_FLAGS: set[str] = set()
 PENDING_TA_FLAGS: set[str] = set()
 WORKER_IMAGE, TA_IMAGE = "thought-anchors-worker", "thought-anchors-ta"
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")

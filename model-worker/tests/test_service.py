@@ -166,7 +166,7 @@ def _attention(text="x y z", **fields):
 
 @pytest.mark.parametrize("request_, fragment", [
     (pb.AttentionRequest(mode=pb.AttentionRequest.RAW), "input is missing"),
-    (_attention(text="   "), "input.text is empty"),
+    (_attention(text=""), "input.text is empty"),
     (_attention(mode=pb.AttentionRequest.MODE_UNSPECIFIED, pool_ranges=[]), "mode must be RAW or POOLED"),
     (_attention(pool_ranges=[pb.TokenRange(start=3, end=1)]), "reversed"),
     (_attention(pool_ranges=[pb.TokenRange(start=1, end=99)]), "outside the input"),
@@ -367,3 +367,32 @@ def test_health_and_reflection(server):
     names = {s.name for s in next(replies).list_services_response.service}
     assert SERVICE_NAME in names and "grpc.health.v1.Health" in names
     channel.close()
+
+
+def test_a_stream_sends_its_headers_naming_the_worker_when_its_forward_starts(qwen, text):
+    """What a client's idle timeout counts from: a call waiting for the model has had no headers yet."""
+    import socket
+    from concurrent import futures
+
+    from thought_anchors_worker.service import WORKER_KEY
+
+    srv, port, _ = build_server(qwen, "127.0.0.1:0", Limits(CHUNK, 64, 1), max_waiting=1)
+    srv.start()
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    stub = worker_pb2_grpc.ModelWorkerStub(channel)
+    slow = pb.AttentionRequest(input=pb.ModelInput(text=text * 3), mode=pb.AttentionRequest.RAW)
+    try:
+        running = stub.Attention(slow, timeout=60)
+        next(running)  # holds the model lane, stalled by flow control
+        assert dict(running.initial_metadata())[WORKER_KEY] == f"{socket.gethostname()}:{port}"
+        queued = stub.Attention(_attention(), timeout=60)
+        with futures.ThreadPoolExecutor(1) as pool:
+            headers = pool.submit(queued.initial_metadata)
+            with pytest.raises(futures.TimeoutError):
+                headers.result(timeout=1.0)
+            running.cancel()
+            assert dict(headers.result(timeout=30))[WORKER_KEY] == f"{socket.gethostname()}:{port}"
+        assert len(list(queued)) == 4
+    finally:
+        channel.close()
+        srv.stop(grace=None)

@@ -80,3 +80,22 @@ def qwen(workers):
 def trace_text() -> str:
     """The start of a published chain of thought: long enough for several LM-head and Arrow chunks."""
     return json.loads((TRACE_2238 / "base_solution.json").read_text())["full_cot"][:1500]
+
+
+def load_by_path(name: str, path: Path):
+    """A helper module of another part of the repository (the worker's throwaway CA, the load benchmark)."""
+    import importlib.util
+
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def certificate_authority(tmp_path_factory):
+    """A throwaway CA made for this run (model-worker/tests/throwaway_ca.py): nothing secret is committed."""
+    module = load_by_path("throwaway_ca", REPO / "model-worker/tests/throwaway_ca.py")
+    return module.CertificateAuthority(tmp_path_factory.mktemp("ca"))

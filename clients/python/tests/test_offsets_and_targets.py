@@ -41,6 +41,6 @@ def test_bad_addresses_are_refused_with_the_expected_form(bad):
 
 def test_retry_settings_are_checked():
     with pytest.raises(ValueError, match="max_attempts"):
-        ta.connect("localhost:1", max_attempts=9)
+        ta.connect("localhost:1", max_attempts=0)
     with pytest.raises(ValueError, match="backoff"):
         ta.connect("localhost:1", initial_backoff=2.0, max_backoff=1.0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -214,18 +215,22 @@ def test_bad_requests_raise_invalid_argument_with_the_workers_message(qwen, call
     assert info.value.verb in str(info.value)
 
 
-def test_a_busy_worker_raises_resource_exhausted(tmp_path, trace_text):
+def test_a_busy_worker_is_retried_until_the_call_times_out_then_until_it_is_free(tmp_path, trace_text):
     from conftest import Worker
 
     worker = Worker("tiny-qwen2", tmp_path, "--max-waiting", "0")
     try:
-        with ta.connect(worker.address) as c:
+        with ta.connect(worker.address, initial_backoff=0.05, max_backoff=0.2) as c:
             ids = c.tokenize(trace_text).ids
             running = c.attention_layers(ids, ta.RAW)
             next(running)  # the call holds the worker's only slot while this generator waits
+            started = time.monotonic()
             with pytest.raises(ta.ResourceExhaustedError, match="busy"):
-                c.attention(ids[:10], ta.RAW, layers=[0])
-            running.close()
+                c.attention(ids[:10], ta.RAW, layers=[0], timeout=1.5)
+            assert time.monotonic() - started > 0.5  # refused, retried, refused again until the timeout was near
+            # The slot frees while the next call is being refused: a retry then gets it.
+            threading.Timer(0.8, running.close).start()
+            assert c.attention(ids[:10], ta.RAW, layers=[0], timeout=30)[0].shape[-1] == 10
     finally:
         worker.stop()
 

@@ -12,10 +12,11 @@ h // (num_query_heads / num_kv_heads)); token positions count BOS as 0; ranges a
 units). Every backend uses the shared tensor math (``capture.py``: raw rows and pooled sentence
 blocks; ``nucleus.py``: nucleus compression), so two backends cannot differ on it.
 
-Room for a ``generate`` verb (streamed sampling: prompt or ids, max_new_tokens, temperature,
-top_p, seed, stop strings, chat template): it would be one more method taking a frozen request
-type, a token emitter protocol and the same ``cancel`` event, run under the same admission and
-streaming plumbing as ``attention`` and ``logits``.
+Generation (``generate``: a prompt continued token by token, greedy or seeded sampling, stop
+strings and ids) is one more method of the same shape: a frozen pass type, an emitter the tokens
+leave through as they are produced, the same ``cancel`` event, run under the same admission and
+streaming plumbing. A backend that serves it declares ``GENERATE`` (and ``CHAT_TEMPLATE`` when its
+model has one) besides the forward-pass features.
 """
 
 from __future__ import annotations
@@ -106,6 +107,13 @@ CAPABILITIES = frozenset({
 })
 
 
+# The Generate verb, declared apart from the forward-pass features above so that a backend listing those (or all
+# but some of them) does not claim generation by accident: GENERATE serves ``generate``, CHAT_TEMPLATE says
+# ``chat_prompt`` has a template to apply (the tiny synthetic models have none).
+GENERATE = "generate"
+CHAT_TEMPLATE = "generate.chat_template"
+
+
 @dataclass(frozen=True)
 class Tokenization:
     ids: list[int]                   # BOS included when the tokenizer adds one
@@ -191,6 +199,37 @@ class CompressedPositions:
     retained: np.ndarray    # float32 [P], tempered probability mass kept
 
 
+class StopReason(enum.Enum):
+    EOS = "eos"                        # one of the model's end-of-sequence tokens
+    STOP_TOKEN = "stop_token"          # one of the request's stop_token_ids
+    STOP_STRING = "stop_string"        # the completion text contains one of the request's stop strings
+    MAX_NEW_TOKENS = "max_new_tokens"  # max_new_tokens reached
+
+
+@dataclass(frozen=True)
+class GeneratePass:
+    """A continuation of ``ids`` (the prompt as the model sees it), one token per step.
+
+    temperature 0 is greedy (argmax, lowest id among equal maxima); else softmax(z / temperature)
+    truncated to the smallest most-probable set of mass >= top_p (1 = no truncation), renormalised
+    and sampled with a generator seeded by ``seed`` alone.
+    """
+
+    ids: list[int]
+    max_new_tokens: int                # prompt + max_new_tokens fits the model's max_tokens
+    temperature: float
+    top_p: float                       # in (0, 1]
+    seed: int
+    stop_strings: tuple[str, ...]      # non-empty strings, matched in the completion text
+    stop_token_ids: frozenset[int]     # besides the model's own end-of-sequence tokens
+
+
+@dataclass(frozen=True)
+class GenerateOutcome:
+    stop_reason: StopReason
+    stop_string: str | None = None     # STOP_STRING: the one found
+
+
 # ---------------------------------------------------------------- where results go
 
 
@@ -208,6 +247,13 @@ class LogitsEmitter(Protocol):
 
     def full(self, variant: int, first_position: int, positions: list[int], logits: np.ndarray) -> None:
         """(len(positions), V) float32; first_position is the variant's first shipped nucleus position."""
+
+
+class TokenEmitter(Protocol):
+    def __call__(self, ids: list[int], pieces: list[str]) -> None:
+        """New tokens in generation order and the text each completes (the worker.proto rules: a token inside a
+        UTF-8 character has "" and the one completing it carries it; an end-of-sequence or stop token has "").
+        Concatenated, the pieces of every call are the text the new tokens add after the prompt."""
 
 
 class CaptureSink(Protocol):
@@ -242,6 +288,16 @@ class Backend(Protocol):
     def logits(self, forward: LogitsPass, emitter: LogitsEmitter, cancel: threading.Event) -> None:
         """Logits per variant: nucleus rows (``nucleus.compress``) from the variant's first affected
         position (0 with full_recompute) to N - 1, full logits at full_positions. Same errors."""
+
+    def chat_prompt(self, message: str) -> str:
+        """The model's chat template applied to one user message, with the generation prompt, as text whose
+        ``tokenize`` gives the template's tokens (a BOS the template writes is left to ``tokenize``). Only for a
+        backend declaring CHAT_TEMPLATE."""
+
+    def generate(self, forward: GeneratePass, emit: TokenEmitter, cancel: threading.Event) -> GenerateOutcome:
+        """Generates until an end-of-sequence or stop token, a stop string or max_new_tokens, emitting tokens as
+        they are produced. Raises Cancelled once ``cancel`` is set (checked every step and during the prompt's
+        forward), DeviceOutOfMemory when the device runs out. Only for a backend declaring GENERATE."""
 
     def release_memory(self) -> None:
         """Return cached device memory after a pass (a no-op where nothing is cached)."""

@@ -6,17 +6,22 @@
         info = worker.describe()
         tokens = worker.tokenize("Solve 2+2. <think>\\n4</think>")
         raw = worker.attention(tokens.ids, ta.RAW, layers=[1])          # float32 [1, heads, N, N]
+        generation = worker.generate("Solve 2+2. <think>\n", max_new_tokens=64, temperature=0.6, seed=1)
+        for token in generation:                                        # as the worker produces them
+            print(token.piece, end="")
+        generation.result.stop_reason                                   # "eos", "max_new_tokens", ...
 
 The wire contract is proto/thought_anchors/worker/v1/worker.proto; its generated stubs ship in this
 distribution as `thought_anchors.worker.v1`.
 """
 
-from .client import Client, ModelInput, connect
-from .errors import (CallCancelledError, ContractViolation, DeadlineExceededError, InvalidArgumentError,
-                     ResourceExhaustedError, UnavailableError, WorkerError)
+from .client import Client, Generation, ModelInput, connect
+from .errors import (CallCancelledError, ContractViolation, DeadlineExceededError, IdleTimeoutError,
+                     InvalidArgumentError, PermissionDeniedError, ResourceExhaustedError, UnauthenticatedError,
+                     UnavailableError, WorkerError)
 from .text_units import to_codepoint, to_utf16
-from .types import (BASELINE, LogitsResult, Mode, ModelInfo, Nucleus, NucleusSpec, Suppression, Tokenization,
-                    VariantLogits)
+from .types import (BASELINE, GeneratedToken, GenerationResult, LogitsResult, Mode, ModelInfo, Nucleus,
+                    NucleusSpec, Suppression, Tokenization, VariantLogits)
 
 RAW = Mode.RAW
 POOLED = Mode.POOLED
@@ -25,7 +30,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BASELINE", "POOLED", "RAW", "CallCancelledError", "Client", "ContractViolation", "DeadlineExceededError",
-    "InvalidArgumentError", "LogitsResult", "Mode", "ModelInfo", "ModelInput", "Nucleus", "NucleusSpec",
-    "ResourceExhaustedError", "Suppression", "Tokenization", "UnavailableError", "VariantLogits", "WorkerError",
-    "connect", "to_codepoint", "to_utf16",
+    "GeneratedToken", "Generation", "GenerationResult", "IdleTimeoutError", "InvalidArgumentError", "LogitsResult",
+    "Mode", "ModelInfo", "ModelInput", "Nucleus", "NucleusSpec", "PermissionDeniedError", "ResourceExhaustedError", "Suppression", "Tokenization",
+    "UnauthenticatedError", "UnavailableError", "VariantLogits", "WorkerError", "connect", "to_codepoint",
+    "to_utf16",
 ]

@@ -1,10 +1,12 @@
 """Failed worker calls as Python exceptions: the gRPC status, the verb and the worker's own message.
 
-Catch `WorkerError` for every failure, or one of its subclasses to decide what to do:
-retry later on `ResourceExhaustedError` (worker busy) and `UnavailableError` (no worker reachable,
-after the channel's own retries), fix the request on `InvalidArgumentError`. `ContractViolation`
-means the worker answered something the wire contract does not allow (a broken or foreign server):
-nothing of such a reply is returned.
+Catch `WorkerError` for every failure, or one of its subclasses to decide what to do. The client has
+already retried what retrying can cure (a busy worker until the call's timeout, an unreachable or silent
+worker `max_attempts` times): `ResourceExhaustedError` (still busy, out of device memory, a message too
+large), `UnavailableError` (no worker reachable) and `IdleTimeoutError` (a worker that stopped answering)
+are what remains. Fix the request on `InvalidArgumentError`, the credentials on `UnauthenticatedError`
+and `PermissionDeniedError`. `ContractViolation` means the worker answered something the wire contract
+does not allow (a broken or foreign server): nothing of such a reply is returned.
 """
 
 from __future__ import annotations
@@ -39,6 +41,19 @@ class DeadlineExceededError(WorkerError):
     """The call ran past its deadline (the client's `unary_timeout` / `stream_timeout` or a per-call `timeout`)."""
 
 
+class IdleTimeoutError(DeadlineExceededError):
+    """A worker started a streamed answer and then sent nothing for `idle_timeout` seconds (on every attempt);
+    the message names the worker."""
+
+
+class UnauthenticatedError(WorkerError):
+    """The worker needs a bearer token and none came with the call (set TA_WORKER_TOKEN or token_file)."""
+
+
+class PermissionDeniedError(WorkerError):
+    """The worker does not accept the bearer token presented."""
+
+
 class CallCancelledError(WorkerError):
     """The call was cancelled (by this client, e.g. on close, or by the server)."""
 
@@ -58,11 +73,14 @@ _BY_CODE: dict[grpc.StatusCode, type[WorkerError]] = {
     grpc.StatusCode.UNAVAILABLE: UnavailableError,
     grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
     grpc.StatusCode.CANCELLED: CallCancelledError,
+    grpc.StatusCode.UNAUTHENTICATED: UnauthenticatedError,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDeniedError,
 }
 
 
-def from_rpc_error(verb: str, error: grpc.RpcError) -> WorkerError:
-    """The exception for a failed call; unknown codes (INTERNAL, UNIMPLEMENTED, ...) give a plain `WorkerError`."""
+def from_rpc_error(verb: str, error: grpc.RpcError, note: str = "") -> WorkerError:
+    """The exception for a failed call; unknown codes (INTERNAL, UNIMPLEMENTED, ...) give a plain `WorkerError`.
+    `note` is appended to the details (what the client knows that the status does not say)."""
     code = error.code() if isinstance(error, grpc.Call) else grpc.StatusCode.UNKNOWN
     details = (error.details() if isinstance(error, grpc.Call) else None) or "no description"
-    return _BY_CODE.get(code, WorkerError)(verb, code, details)
+    return _BY_CODE.get(code, WorkerError)(verb, code, details + note)

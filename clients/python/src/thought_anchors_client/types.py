@@ -188,3 +188,24 @@ class LogitsResult:
 
     def __iter__(self) -> Iterator[VariantLogits]:
         return iter(self.variants)
+
+
+@dataclass(frozen=True)
+class GeneratedToken:
+    """One new token of a generation and the text it completes ("" inside a UTF-8 character, whose last token
+    carries it, and for an end-of-sequence or stop token): the pieces concatenated are the completion."""
+
+    id: int
+    piece: str
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """A finished generation (the Generate verb): what the model read, what it wrote and why it stopped."""
+
+    prompt_text: str                    # the prompt as text (the templated one with a chat template; "" for ids)
+    prompt_tokens: int                  # BOS included
+    ids: tuple[int, ...]                # the new tokens, a final stop or end-of-sequence token included
+    text: str                           # the completion text those tokens add after the prompt
+    stop_reason: str                    # "eos", "stop_token", "stop_string" or "max_new_tokens"
+    stop_string: str | None             # stop_reason "stop_string": the one found

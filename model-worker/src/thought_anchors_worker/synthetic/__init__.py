@@ -2,9 +2,11 @@
 
 A spec is ``{"tokenizer": "qwen"|"llama3", "seed": int, "config": {...HF config...}}``: the
 architecture as a transformers config (the format every backend here can build from), the seed
-of its random weights and which npm tokenizer package to use. The named ones live next to this
-file (``tiny-qwen2``, ``tiny-llama``); ``--model`` also takes a path to a spec file. They check
-the pipeline, not the science.
+of its random weights and which npm tokenizer package to use; optionally ``"chat_template"``, a
+Jinja chat template for the tokenizer (the named ones have none, so Generate refuses
+apply_chat_template on them). The named ones live next to this file (``tiny-qwen2``,
+``tiny-llama``); ``--model`` also takes a path to a spec file. They check the pipeline, not the
+science.
 """
 
 from __future__ import annotations

@@ -10,10 +10,12 @@ import torch
 import transformers
 
 from ... import synthetic
-from ...backend import (CAPABILITIES, AttentionEmitter, AttentionPass, DeviceOutOfMemory, LoadOptions,
-                        LogitsEmitter, LogitsPass, ModelInfo, Tokenization)
+from ...backend import (CAPABILITIES, CHAT_TEMPLATE, GENERATE, AttentionEmitter, AttentionPass, DeviceOutOfMemory,
+                        GenerateOutcome, GeneratePass, LoadOptions, LogitsEmitter, LogitsPass, ModelInfo, Tokenization,
+                        TokenEmitter)
 from ...capture import sink_for
 from . import attention, tokenizer
+from .generate import chat_prompt, eos_token_ids, run_generation
 from .loading import LoadedModel, load_model
 from .passes import LogitsRunner, run_attention
 
@@ -29,6 +31,7 @@ class HfBackend:
     def __init__(self, lm: LoadedModel):
         self.lm = lm
         self._info = _describe(lm)
+        self._eos_ids = eos_token_ids(lm)
 
     def describe(self) -> ModelInfo:
         return self._info
@@ -48,6 +51,13 @@ class HfBackend:
         with _device_errors():
             LogitsRunner(self.lm, forward.ids, forward.nucleus, forward.full_positions, emitter, cancel).run(
                 forward.variants, forward.full_recompute, forward.batch_size)
+
+    def chat_prompt(self, message: str) -> str:
+        return chat_prompt(self.lm.tokenizer, message)
+
+    def generate(self, forward: GeneratePass, emit: TokenEmitter, cancel: threading.Event) -> GenerateOutcome:
+        with _device_errors():
+            return run_generation(self.lm, forward, emit, cancel, self._eos_ids)
 
     def release_memory(self) -> None:
         if torch.cuda.is_available():
@@ -82,7 +92,8 @@ def _describe(lm: LoadedModel) -> ModelInfo:
         max_tokens=lm.max_tokens,
         synthetic_weights=lm.synthetic,
         notes=synthetic.NOTE if lm.synthetic else "",
-        capabilities=CAPABILITIES,  # every feature of the seam
+        # every feature of the seam, generation, and chat templates where the tokenizer has one
+        capabilities=CAPABILITIES | {GENERATE} | ({CHAT_TEMPLATE} if lm.tokenizer.chat_template else set()),
         backend=NAME,
         backend_version=f"transformers-{transformers.__version__}",
     )

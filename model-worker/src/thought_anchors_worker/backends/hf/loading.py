@@ -59,6 +59,7 @@ def load_model(name: str, dtype: str = "auto", device: str = "cpu", device_map: 
         model = AutoModelForCausalLM.from_config(config, dtype=torch_dtype)
         model.to(device)
         tokenizer = load_npm_tokenizer(spec["tokenizer"])
+        tokenizer.chat_template = spec.get("chat_template")  # none for the bundled ones
         is_synthetic = True
     else:
         try:

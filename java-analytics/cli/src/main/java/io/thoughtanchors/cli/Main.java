@@ -45,6 +45,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new SuppressCheckCommand(workers))
                 .addSubcommand(new ReportCommand(workers))
                 .addSubcommand(new SummaryCommand(workers))
+                .addSubcommand(new GenerateCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)

@@ -93,6 +93,15 @@ public final class Pipeline {
                 folder -> SummaryRun.run(request, folder, new RunEvents(listener)));
     }
 
+    /** A chain of thought generated for one problem, written as a ta-trace/1 file (see {@link GenerateRequest}). */
+    public GenerateResult generate(GenerateRequest request) {
+        return Failures.guard(() -> {
+            requireWorker(request.worker());
+            return null;
+        }, none -> GenerateRun.run(request, connector, request.worker().isLocal() ? temporaryLog() : null,
+                new RunEvents(listener)));
+    }
+
     /** What the worker of {@code target} serves (a local target is started and stopped for it). */
     public ModelInfo describe(WorkerTarget target) {
         return Failures.guard(() -> null, none -> {

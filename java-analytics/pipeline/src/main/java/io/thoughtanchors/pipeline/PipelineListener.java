@@ -22,7 +22,9 @@ public interface PipelineListener {
         /** Suppression forward passes (stored ones count as done). */
         SUPPRESSION("suppression", "passes"),
         /** Figures drawn by a report. */
-        FIGURES("figures", "figures");
+        FIGURES("figures", "figures"),
+        /** Tokens generated (out of the request's max new tokens; a generation may end sooner). */
+        GENERATION("generation", "tokens");
 
         public final String label;
         public final String unit;

@@ -2,7 +2,7 @@
  * The workbench's analyses as a library, what the {@code ta} command line and Java scripts share.
  *
  * <p>Entry points are the methods of {@link io.thoughtanchors.pipeline.Pipeline}: receivers, suppression matrix,
- * suppress-check, report, describe. Each takes an immutable request record (start from its {@code of…} factory,
+ * suppress-check, report, generate, describe. Each takes an immutable request record (start from its {@code of…} factory,
  * change what differs with {@code with…}) and returns a result holding what was computed and where the files went.
  * Warnings and progress go to a {@link io.thoughtanchors.pipeline.PipelineListener}; every failure is a
  * {@link io.thoughtanchors.pipeline.PipelineException} with its kind.

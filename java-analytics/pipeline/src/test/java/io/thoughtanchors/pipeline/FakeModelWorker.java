@@ -3,6 +3,8 @@ package io.thoughtanchors.pipeline;
 import io.thoughtanchors.worker.AttentionMatrix;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
+import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Generation;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
@@ -11,6 +13,7 @@ import io.thoughtanchors.worker.ModelWorker;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.ProgressListener;
 import io.thoughtanchors.worker.Suppression;
+import io.thoughtanchors.worker.TokenSink;
 import io.thoughtanchors.worker.TokenRange;
 import io.thoughtanchors.worker.Tokenization;
 import io.thoughtanchors.worker.VariantLogits;
@@ -83,7 +86,7 @@ public class FakeModelWorker implements ModelWorker {
         }
         return new ModelInfo(MODEL_ID, "FakeForCausalLM", layers, heads, heads,
                 IntStream.range(0, heads).boxed().toList(), 8, VOCAB, 0, "float32", "fake", List.of("cpu"), 1 << 20,
-                "fake-1", contractVersion, Set.of(ReceiverHeads.POOLED_ATTENTION, "logits.nucleus", "logits.full", "suppression.all_heads",
+                "fake-1", contractVersion, Set.of(ReceiverHeads.POOLED_ATTENTION, GenerateQuery.GENERATE, "logits.nucleus", "logits.full", "suppression.all_heads",
                 "suppression.per_head"), true,
                 "Fake worker: deterministic pseudo-random attention.", 1 << 20);
     }
@@ -281,6 +284,38 @@ public class FakeModelWorker implements ModelWorker {
         }
         return z;
     }
+
+    /**
+     * Generates {@link #completion}'s pieces in order as tokens 1, 2, ... (at most max new tokens of them); EOS when all
+     * were sent. With a chat template the prompt is the message inside {@link #CHAT_OPEN} and {@link #CHAT_CLOSE}.
+     */
+    @Override
+    public Generation generate(GenerateQuery query, TokenSink sink) {
+        generateQueries.add(query);
+        String text = ((ModelInput.Text) query.input()).text();
+        String prompt = query.applyChatTemplate() ? CHAT_OPEN + text + CHAT_CLOSE : text;
+        int n = Math.min(query.maxNewTokens(), completion.size());
+        sink.started(prompt, tokenize(prompt, new int[0]).size());
+        for (int t = 0; t < n; t++) {
+            if (t + 1 == dieAtToken) {
+                throw new WorkerException(WorkerException.Kind.UNAVAILABLE, "Generate: the worker died");
+            }
+            sink.accept(t + 1, completion.get(t));
+        }
+        return new Generation(prompt, tokenize(prompt, new int[0]).size(), IntStream.rangeClosed(1, n).toArray(),
+                String.join("", completion.subList(0, n)),
+                n == completion.size() ? Generation.StopReason.EOS : Generation.StopReason.MAX_NEW_TOKENS,
+                Optional.empty());
+    }
+
+    public static final String CHAT_OPEN = "<|user|>";
+    public static final String CHAT_CLOSE = "<|assistant|>";
+    /** 1-based token before which {@link #generate} fails as if the worker died; 0 = never. */
+    public int dieAtToken;
+    /** What {@link #generate} writes, one piece per token. */
+    public List<String> completion = List.of("First", ", 2+2", " = 4.", " So 4.", "</think>", "\n\nThe answer is",
+            " $\\boxed{4}$.");
+    public final Queue<GenerateQuery> generateQueries = new ConcurrentLinkedQueue<>();
 
     @Override
     public void close() {

@@ -2,11 +2,14 @@ package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
+import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Generation;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.ModelWorker;
 import io.thoughtanchors.worker.ProgressListener;
+import io.thoughtanchors.worker.TokenSink;
 import io.thoughtanchors.worker.Tokenization;
 
 import java.util.List;
@@ -44,6 +47,11 @@ public final class RoundRobinWorker implements ModelWorker {
     @Override
     public LogitsResult logits(LogitsQuery query, ProgressListener progress) {
         return next().logits(query, progress);
+    }
+
+    @Override
+    public Generation generate(GenerateQuery query, TokenSink sink) {
+        return next().generate(query, sink);
     }
 
     @Override

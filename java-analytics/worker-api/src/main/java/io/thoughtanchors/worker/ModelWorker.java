@@ -32,6 +32,13 @@ public interface ModelWorker extends AutoCloseable {
         return logits(query, ProgressListener.NONE);
     }
 
+    /**
+     * Generates a continuation (a worker listing the capability {@link GenerateQuery#GENERATE}), handing each new token
+     * to {@code sink} as it arrives. An exception from {@code sink} cancels the call, which stops the generation on
+     * the worker.
+     */
+    Generation generate(GenerateQuery query, TokenSink sink);
+
     /** Releases connections and buffers; narrows {@link AutoCloseable#close()} to throw nothing checked. */
     @Override
     void close();

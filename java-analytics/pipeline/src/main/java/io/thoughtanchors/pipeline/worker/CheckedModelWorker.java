@@ -3,6 +3,8 @@ package io.thoughtanchors.pipeline.worker;
 import io.thoughtanchors.worker.AttentionMatrix;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
+import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Generation;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
@@ -11,6 +13,7 @@ import io.thoughtanchors.worker.ModelWorker;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.ProgressListener;
 import io.thoughtanchors.worker.Suppression;
+import io.thoughtanchors.worker.TokenSink;
 import io.thoughtanchors.worker.TokenRange;
 import io.thoughtanchors.worker.Tokenization;
 import io.thoughtanchors.worker.VariantLogits;
@@ -25,7 +28,8 @@ import java.util.Map;
  * error instead of being cached and reused. Checked: token ids inside the vocabulary and spans inside the text;
  * matrices of the requested side; pooled cells of non-empty ranges finite and within [0, 1]; RAW rows finite and
  * summing to 1; nuclei covering what they must, with finite logits, distinct ids inside the vocabulary and retained
- * mass in (0, 1]; full logits finite, one per vocabulary entry. A violation is a
+ * mass in (0, 1]; full logits finite, one per vocabulary entry; generated tokens inside the vocabulary and no more than
+ * asked for. A violation is a
  * {@link WorkerException.Kind#CONTRACT_MISMATCH} naming what is wrong and where.
  */
 public final class CheckedModelWorker implements ModelWorker {
@@ -216,6 +220,30 @@ public final class CheckedModelWorker implements ModelWorker {
                 }
             }
         }
+    }
+
+    @Override
+    public Generation generate(GenerateQuery query, TokenSink sink) {
+        int[] count = {0};
+        Generation generation = worker.generate(query, new TokenSink() {
+            @Override
+            public void started(String promptText, int promptTokens) {
+                sink.started(promptText, promptTokens);
+            }
+
+            @Override
+            public void accept(int id, String piece) {
+                checkId(id, "Generate: new token " + count[0]);
+                if (++count[0] > query.maxNewTokens()) {
+                    throw invalid("Generate sent more than the " + query.maxNewTokens() + " new tokens asked for");
+                }
+                sink.accept(id, piece);
+            }
+        });
+        if (generation.newTokens() != count[0]) {
+            throw invalid("Generate finished with " + generation.newTokens() + " new tokens after sending " + count[0]);
+        }
+        return generation;
     }
 
     private void checkId(int id, String where) {

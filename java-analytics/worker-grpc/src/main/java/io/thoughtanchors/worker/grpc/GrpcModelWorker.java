@@ -17,6 +17,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
+import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Generation;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInfo;
@@ -24,11 +26,11 @@ import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.ModelWorker;
 import io.thoughtanchors.worker.ProgressListener;
 import io.thoughtanchors.worker.RetryListener;
+import io.thoughtanchors.worker.TokenSink;
 import io.thoughtanchors.worker.Tokenization;
 import io.thoughtanchors.worker.WorkerException;
 import io.thoughtanchors.worker.v1.DescribeRequest;
 import io.thoughtanchors.worker.v1.ModelWorkerGrpc;
-import io.thoughtanchors.worker.v1.TensorChunk;
 import io.thoughtanchors.worker.v1.TokenizeRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -192,6 +194,14 @@ public final class GrpcModelWorker implements ModelWorker {
         return finish("Logits", assembler::finish);
     }
 
+    @Override
+    public Generation generate(GenerateQuery query, TokenSink sink) {
+        GenerationAssembler assembler = new GenerationAssembler(describe().vocabSize(), query.maxNewTokens(), sink);
+        stream("Generate", s -> s.generate(ProtoCodec.generateRequest(query)), (reply, allocator) ->
+                assembler.accept(reply));
+        return finish("Generate", assembler::finish);
+    }
+
     /** Bytes the Arrow allocator holds now; 0 between calls unless something leaked. */
     long allocatedBytes() {
         return allocator.getAllocatedMemory();
@@ -239,14 +249,14 @@ public final class GrpcModelWorker implements ModelWorker {
     }
 
     /**
-     * Runs a server-streaming call and feeds each chunk to {@code onChunk}. The call runs in its own cancellable
+     * Runs a server-streaming call and feeds each message to {@code onChunk}. The call runs in its own cancellable
      * context: leaving early (a contract violation, an exception from the caller's sink, the idle watchdog) cancels
      * it, which stops the work on the worker. Time spent in {@code onChunk} is not idle time: the clock runs only
      * while the client waits for the next message. Each call decodes in a child allocator so a leak is caught and
      * attributed when the call ends.
      */
-    private void stream(String verb, Function<ModelWorkerGrpc.ModelWorkerBlockingStub, Iterator<TensorChunk>> call,
-                        BiConsumer<TensorChunk, BufferAllocator> onChunk) {
+    private <M> void stream(String verb, Function<ModelWorkerGrpc.ModelWorkerBlockingStub, Iterator<M>> call,
+                            BiConsumer<M, BufferAllocator> onChunk) {
         withRetries(verb, (deadline, attempt) -> {
             Context.CancellableContext context = Context.current().withCancellation();
             Context previous = context.attach();
@@ -256,7 +266,7 @@ public final class GrpcModelWorker implements ModelWorker {
                     period, period, TimeUnit.NANOSECONDS);
             int index = 0;
             try (BufferAllocator callAllocator = allocator.newChildAllocator(verb, 0, Long.MAX_VALUE)) {
-                Iterator<TensorChunk> chunks = call.apply(attempt.stub(stub, deadline));
+                Iterator<M> chunks = call.apply(attempt.stub(stub, deadline));
                 while (attempt.awaitNext(chunks)) {
                     onChunk.accept(chunks.next(), callAllocator);
                     index++;
@@ -420,7 +430,7 @@ public final class GrpcModelWorker implements ModelWorker {
         }
 
         /** Waits for the next message with the idle clock running; false at the end of the stream. */
-        boolean awaitNext(Iterator<TensorChunk> chunks) {
+        boolean awaitNext(Iterator<?> chunks) {
             waitingSince = System.nanoTime();
             try {
                 boolean more = chunks.hasNext();

@@ -1,12 +1,14 @@
 package io.thoughtanchors.worker.grpc;
 
 import io.thoughtanchors.worker.AttentionQuery;
+import io.thoughtanchors.worker.GenerateQuery;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.Tokenization;
 import io.thoughtanchors.worker.WorkerException;
 import io.thoughtanchors.worker.v1.AttentionRequest;
 import io.thoughtanchors.worker.v1.DescribeResponse;
+import io.thoughtanchors.worker.v1.GenerateRequest;
 import io.thoughtanchors.worker.v1.LayerHeads;
 import io.thoughtanchors.worker.v1.LogitsRequest;
 import io.thoughtanchors.worker.v1.ModelInput;
@@ -81,6 +83,13 @@ final class ProtoCodec {
         q.nucleus().ifPresent(n -> b.setNucleus(NucleusSpec.newBuilder().setTopP(n.topP()).setMaxK(n.maxK())
                 .setTemperature(n.temperature()).setRoundLogitsToFloat16(n.roundToFloat16())));
         return b.build();
+    }
+
+    static GenerateRequest generateRequest(GenerateQuery q) {
+        return GenerateRequest.newBuilder().setInput(input(q.input())).setMaxNewTokens(q.maxNewTokens())
+                .setTemperature(q.temperature()).setTopP(q.topP()).setSeed(q.seed()).addAllStop(q.stop())
+                .addAllStopTokenIds(Arrays.stream(q.stopTokenIds()).boxed().toList())
+                .setApplyChatTemplate(q.applyChatTemplate()).build();
     }
 
     private static ModelInput input(io.thoughtanchors.worker.ModelInput input) {
