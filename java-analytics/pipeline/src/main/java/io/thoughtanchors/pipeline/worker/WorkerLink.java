@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -31,9 +32,11 @@ public final class WorkerLink implements AutoCloseable {
     private final Consumer<String> warnings;
     private final AtomicInteger busyRetries = new AtomicInteger();
     private final AtomicInteger unavailableRetries = new AtomicInteger();
+    private final AtomicBoolean busyWarned = new AtomicBoolean();
+    private final AtomicBoolean unavailableWarned = new AtomicBoolean();
     private LocalWorkerProcess process;
     private ModelWorker worker;
-    private ModelInfo info;
+    private volatile ModelInfo info;  // read by the retry listener on pass threads
 
     /**
      * @param localLog             where a local worker logs (ignored for other targets)
@@ -110,11 +113,16 @@ public final class WorkerLink implements AutoCloseable {
         worker = new CheckedModelWorker(connected, info);
     }
 
-    /** A {@link RetryListener}: counts, and warns at the first retry of each kind. */
+    /**
+     * A {@link RetryListener}: counts, and warns at the first retry of each kind; not about an unreachable worker
+     * before it ever answered (the client makes a few quick attempts, and their failure is the error itself).
+     */
     private void retrying(String verb, WorkerException cause, Duration delay, int attempt) {
-        AtomicInteger count = cause.kind() == WorkerException.Kind.RESOURCE_EXHAUSTED ? busyRetries : unavailableRetries;
-        if (count.getAndIncrement() == 0) {
-            String what = count == busyRetries ? "is busy" : "cannot be reached";
+        boolean busy = cause.kind() == WorkerException.Kind.RESOURCE_EXHAUSTED;
+        AtomicInteger count = busy ? busyRetries : unavailableRetries;
+        count.incrementAndGet();
+        if ((busy || info != null) && (busy ? busyWarned : unavailableWarned).compareAndSet(false, true)) {
+            String what = busy ? "is busy" : "cannot be reached";
             warnings.accept(describe() + " " + what + " (" + cause.getMessage() + "): calls wait and retry, each for up"
                     + " to " + target.connection().retryTimeout().toSeconds() + " s");
         }

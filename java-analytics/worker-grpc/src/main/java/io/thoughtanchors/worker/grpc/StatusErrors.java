@@ -43,7 +43,7 @@ final class StatusErrors {
         if (root == null || root.getMessage() == null || description.contains(root.getMessage())) {
             return description;
         }
-        return description + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return description + " (" + root.getMessage() + ")";
     }
 
     static Kind kindOf(Status.Code code) {
