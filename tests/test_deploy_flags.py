@@ -17,7 +17,7 @@ import yaml
 from conftest import REPO, run_ta
 
 PENDING_WORKER_FLAGS: set[str] = set()
-PENDING_TA_FLAGS = {"--tls-ca"}
+PENDING_TA_FLAGS: set[str] = set()
 WORKER_IMAGE, TA_IMAGE = "thought-anchors-worker", "thought-anchors-ta"
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 

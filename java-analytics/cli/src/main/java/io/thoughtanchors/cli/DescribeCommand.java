@@ -26,8 +26,11 @@ final class DescribeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--worker", required = true, split = ",", paramLabel = "HOST:PORT",
-            description = "Worker address(es).")
+            description = "Worker address(es), or one dns:///HOST:PORT name.")
     List<String> addresses;
+
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--json", description = "Print the Describe answer as JSON.")
     boolean json;
@@ -40,7 +43,7 @@ final class DescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelInfo info = Main.pipeline(workers, spec, false).describe(WorkerTarget.remote(addresses));
+        ModelInfo info = Main.pipeline(workers, spec, false).describe(connection.applyTo(WorkerTarget.remote(addresses)));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(info));

@@ -3,6 +3,7 @@ package io.thoughtanchors.cli;
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -10,13 +11,18 @@ import picocli.CommandLine.Spec;
 import java.time.Duration;
 import java.util.List;
 
-/** How a command reaches a model worker — addresses, or the embedded one started with --local — shared by all. */
+/**
+ * How a command reaches a model worker — addresses, a {@code dns:///} name, or the embedded one started with --local
+ * — and how the connection is timed and secured ({@link ConnectionOptions}); shared by all.
+ */
 final class WorkerOptions {
 
     /** --worker or --local, at most one. */
     static final class Source {
         @Option(names = "--worker", split = ",", paramLabel = "HOST:PORT",
-                description = "Model worker address(es); several serving the same model share the work.")
+                description = "Model worker address(es); several serving the same model share the work. Or one"
+                        + " dns:///HOST:PORT name whose every address is a worker (a Kubernetes headless Service),"
+                        + " balanced round robin.")
         List<String> addresses;
 
         @Option(names = "--local", description = "Start the embedded Python worker as a child process"
@@ -43,6 +49,9 @@ final class WorkerOptions {
                     + " a run served from the cache alone).")
     String expectModel;
 
+    @Mixin
+    ConnectionOptions connection;
+
     /**
      * The worker target these options describe; {@link WorkerTarget#none()} without --worker or --local.
      *
@@ -60,6 +69,11 @@ final class WorkerOptions {
         WorkerTarget target = source == null ? WorkerTarget.none() : local
                 ? WorkerTarget.local(localModel).withLocalStartTimeout(Duration.ofSeconds(localTimeoutSeconds))
                 : WorkerTarget.remote(source.addresses);
+        if (local && connection.securityGiven()) {
+            throw PipelineException.invalidRequest("--local serves plaintext on loopback without a token: the TLS and"
+                    + " token options are for --worker");
+        }
+        target = connection.applyTo(target);
         return expectModel == null ? target : target.withExpectedModel(expectModel);
     }
 }

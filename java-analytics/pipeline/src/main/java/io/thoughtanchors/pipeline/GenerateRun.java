@@ -40,7 +40,8 @@ final class GenerateRun {
         if (request.chatTemplate()) {
             capabilities.add(GenerateQuery.CHAT_TEMPLATE);
         }
-        try (WorkerLink link = new WorkerLink(request.worker(), connector, workerLog, capabilities)) {
+        try (WorkerLink link = new WorkerLink(request.worker(), connector, workerLog, capabilities,
+                events::warning)) {
             ModelInfo model = link.info();
             GenerateQuery query = new GenerateQuery(ModelInput.text(request.modelInput()), request.maxNewTokens(),
                     request.temperature(), request.topP(), request.seed(), request.stop(), new int[0],

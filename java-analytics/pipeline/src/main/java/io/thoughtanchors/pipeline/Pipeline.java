@@ -107,7 +107,7 @@ public final class Pipeline {
         return Failures.guard(() -> null, none -> {
             requireWorker(target);
             try (WorkerLink link = new WorkerLink(target, connector, target.isLocal() ? temporaryLog() : null,
-                    List.of())) {
+                    List.of(), listener::warning)) {
                 return link.info();
             }
         });

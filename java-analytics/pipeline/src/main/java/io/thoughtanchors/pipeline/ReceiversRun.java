@@ -56,7 +56,7 @@ final class ReceiversRun {
         ReceiverHeads.Computed computed;
         Map<String, Object> workerJson;
         try (WorkerLink link = new WorkerLink(request.worker(), connector, output.resolve("worker.log"),
-                List.of(ReceiverHeads.POOLED_ATTENTION))) {
+                List.of(ReceiverHeads.POOLED_ATTENTION), events::warning)) {
             computed = ReceiverHeads.compute(plans, request.options(), request.threads(), cache, link, events);
             workerJson = link.runJson();
         }

@@ -51,7 +51,8 @@ final class SuppressCheckRun {
         AttentionCache cache = new AttentionCache(AttentionCache.root(request.cache().orElse(null),
                 output.map(OutputFolder::dir).orElse(null)), events::warning);
         SuppressCheckResult result;
-        try (WorkerLink link = new WorkerLink(request.worker(), connector, localLog(request, output), CAPABILITIES)) {
+        try (WorkerLink link = new WorkerLink(request.worker(), connector, localLog(request, output), CAPABILITIES,
+                events::warning)) {
             ReceiverHeads.Computed heads = ReceiverHeads.compute(plans, request.options(), 1, cache, link, events);
             int index = plans.stream().map(TracePlan::id).toList().indexOf(target.id());
             result = check(request, link, target, heads.result(), index, heads.filled().entries().get(index).ranges(),

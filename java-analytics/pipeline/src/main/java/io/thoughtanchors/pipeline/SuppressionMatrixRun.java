@@ -64,7 +64,7 @@ final class SuppressionMatrixRun {
         TraceSuppression.Settings settings;
         Map<String, Object> workerJson;
         try (WorkerLink link = new WorkerLink(request.worker(), connector, output.resolve("worker.log"),
-                capabilities);
+                capabilities, events::warning);
              PassExecutor executor = new PassExecutor(link.worker(), inFlight);
              StageProgress progress = new StageProgress(events, Stage.SUPPRESSION,
                      plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {

@@ -73,7 +73,7 @@ public class FakeModelWorker implements ModelWorker {
     public boolean closed;
     public final AtomicInteger logitsCalls = new AtomicInteger();
     public final AtomicInteger variantsRequested = new AtomicInteger();
-    /** 1-based logits call from which on every call fails as if the worker died; 0 = never. */
+    /** 1-based logits call from which on every call fails as if the worker died mid-answer; 0 = never. */
     public volatile int dieAtLogitsCall;
     public final Queue<LogitsQuery> logitsQueries = new ConcurrentLinkedQueue<>();
 
@@ -196,7 +196,8 @@ public class FakeModelWorker implements ModelWorker {
     public LogitsResult logits(LogitsQuery query, ProgressListener progress) {
         int call = logitsCalls.incrementAndGet();
         if (dieAtLogitsCall > 0 && call >= dieAtLogitsCall) {
-            throw new WorkerException(WorkerException.Kind.UNAVAILABLE, "Logits: the fake worker went away");
+            throw new WorkerException(WorkerException.Kind.UNAVAILABLE, "Logits: the fake worker went away", null,
+                    true);
         }
         logitsQueries.add(query);
         variantsRequested.addAndGet(query.variants().size());

@@ -1,110 +1,76 @@
 package io.thoughtanchors.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
+import io.thoughtanchors.worker.grpc.GrpcWorkerOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import static io.thoughtanchors.pipeline.BusyWorkerTest.assertSameMatrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Real worker processes (the repository's Python worker, tiny random-weight models) killed in the middle of a run.
- * The kill is deterministic: the listener kills the worker, and waits for it to be gone, when the run reports its
- * first stored cache entry, on the run's own thread, so the worker is dead before the run asks for anything else.
+ * Real worker processes (the repository's Python worker, tiny random-weight models) killed, restarted or frozen in
+ * the middle of a run. The fault is deterministic: the listener brings it about, and waits for it to have happened,
+ * when the run reports its first stored cache entry, on the run's own thread, so it lands before the run asks for
+ * anything else.
  */
 class WorkersKilledMidRunTest {
 
-    static final Path REPO = Path.of("../..").toAbsolutePath().normalize();
-    static final Path PYTHON = REPO.resolve(".venv/bin/python");
-    static final Path QWEN_SAMPLE = REPO.resolve("data/thought-anchors-sample/deepseek-r1-distill-qwen-14b");
-    static final Path LLAMA_TRACE = REPO.resolve(
-            "data/thought-anchors-sample/deepseek-r1-distill-llama-8b/incorrect_base_solution/problem_2189");
+    private static final Duration BOUND = Duration.ofMinutes(8);
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void needsThePythonWorker() {
-        assumeTrue(Files.isExecutable(PYTHON), "the real-worker tests need " + PYTHON + " (make setup)");
+        RealWorker.assumeAvailable();
     }
 
-    /** A worker process serving on a free loopback port. */
-    static final class Worker implements AutoCloseable {
-        final Process process;
-        final String address;
-
-        Worker(String model, Path dir) throws IOException, InterruptedException {
-            Path portFile = Files.createTempFile(dir, "port", "");
-            Files.delete(portFile);
-            process = new ProcessBuilder(PYTHON.toString(), "-m", "thought_anchors_worker", "serve", "--model", model,
-                    "--port", "0", "--port-file", portFile.toString()).directory(REPO.toFile())
-                    .redirectErrorStream(true).redirectOutput(Files.createTempFile(dir, "worker", ".log").toFile())
-                    .start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (!Files.exists(portFile) || Files.readString(portFile).isBlank()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the " + model + " worker did not start");
-                }
-                Thread.sleep(100);
-            }
-            address = "127.0.0.1:" + Files.readString(portFile).strip();
-        }
-
-        /** SIGKILL, then wait until the process is gone. */
-        void kill() {
-            process.destroyForcibly();
-            try {
-                assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the worker died");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void close() {
-            kill();
-        }
-    }
-
-    /** Kills {@code worker} when the run stores its first entry, and records every trace it stores for. */
-    static final class KillAtFirstStored implements PipelineListener {
-        final Worker worker;
+    /** Does {@code fault} when the run stores its first entry, and records every trace it stores for. */
+    static final class AtFirstStored implements PipelineListener {
+        final Consumer<Void> fault;
         final List<String> stored = new ArrayList<>();
 
-        KillAtFirstStored(Worker worker) {
-            this.worker = worker;
+        AtFirstStored(Runnable fault) {
+            this.fault = v -> fault.run();
         }
 
         @Override
         public void stored(String traceId, Path file) {
             stored.add(traceId);
             if (stored.size() == 1) {
-                worker.kill();
+                fault.accept(null);
             }
         }
     }
 
     @Test
     void theOnlyWorkerKilledAfterTheFirstTraceFailsTheRunWhichKeepsThatTraceAndARerunContinues() throws Exception {
-        ReceiversRequest request = ReceiversRequest.of(QWEN_SAMPLE, tmp.resolve("out")).withCache(tmp.resolve("cache"));
+        ReceiversRequest request = ReceiversRequest.of(RealWorker.QWEN_SAMPLE, tmp.resolve("out"))
+                .withCache(tmp.resolve("cache"));
+        // a worker that has answered is waited for (a restart); this one never comes back
+        GrpcWorkerOptions shortWait = GrpcWorkerOptions.DEFAULTS.withRetryTimeout(Duration.ofSeconds(5));
         List<String> ids;
-        try (Worker doomed = new Worker("tiny-qwen2", tmp)) {
-            KillAtFirstStored killer = new KillAtFirstStored(doomed);
+        try (RealWorker doomed = RealWorker.start("tiny-qwen2", tmp)) {
+            AtFirstStored killer = new AtFirstStored(doomed::kill);
             PipelineException e = assertThrows(PipelineException.class, () -> Pipeline.create().withListener(killer)
-                    .receivers(request.withWorker(WorkerTarget.remote(doomed.address))));
+                    .receivers(request.withWorker(WorkerTarget.remote(doomed.address()).withConnection(shortWait))));
 
             assertEquals(PipelineException.Kind.WORKER, e.kind(), e.getMessage());
             assertEquals(1, killer.stored.size());
@@ -113,9 +79,9 @@ class WorkersKilledMidRunTest {
             assertTrue(Files.notExists(tmp.resolve("out/run.json")));
             ids = killer.stored;
         }
-        try (Worker healthy = new Worker("tiny-qwen2", tmp)) {
+        try (RealWorker healthy = RealWorker.start("tiny-qwen2", tmp)) {
             ReceiversResult rerun = Pipeline.create().receivers(request.withForce(true)
-                    .withWorker(WorkerTarget.remote(healthy.address)));
+                    .withWorker(WorkerTarget.remote(healthy.address())));
 
             assertEquals(ids.get(0), rerun.traces().get(rerun.computed().indexOf(false)).id(),
                     "the trace stored before the kill comes from the cache");
@@ -125,29 +91,86 @@ class WorkersKilledMidRunTest {
 
     @Test
     void oneOfTwoWorkersKilledAfterTheFirstColumnLosesNothing() throws Exception {
-        SuppressionMatrixRequest request = SuppressionMatrixRequest.of(LLAMA_TRACE, tmp.resolve("two"))
-                .withCache(tmp.resolve("cache")).withVariantsPerCall(1);
-        double[][] twoWorkers;
-        double[][] oneWorker;
-        try (Worker survivor = new Worker("tiny-llama", tmp); Worker doomed = new Worker("tiny-llama", tmp)) {
-            KillAtFirstStored killer = new KillAtFirstStored(doomed);
-            SuppressionMatrixResult result = Pipeline.create().withListener(killer).suppressionMatrix(request
-                    .withWorker(WorkerTarget.remote(survivor.address, doomed.address)));
-            assertTrue(!doomed.process.isAlive() && killer.stored.size() > 2, "killed at the first of many stores");
-            twoWorkers = result.traces().get(0).raw();
+        try (RealWorker survivor = RealWorker.start("tiny-llama", tmp);
+             RealWorker doomed = RealWorker.start("tiny-llama", tmp)) {
+            AtFirstStored killer = new AtFirstStored(doomed::kill);
+            SuppressionMatrixResult result = Pipeline.create().withListener(killer).suppressionMatrix(
+                    matrixRequest("two").withWorker(WorkerTarget.remote(survivor.address(), doomed.address())));
+            assertTrue(!doomed.process().isAlive() && killer.stored.size() > 2, "killed at the first of many stores");
 
-            oneWorker = Pipeline.create().suppressionMatrix(SuppressionMatrixRequest.of(LLAMA_TRACE,
-                            tmp.resolve("one")).withCache(tmp.resolve("fresh-cache"))
-                    .withWorker(WorkerTarget.remote(survivor.address))).traces().get(0).raw();
-        }
-        assertTrue(oneWorker.length >= 20);
-        for (int i = 0; i < oneWorker.length; i++) {
-            assertEquals(List.of(box(oneWorker[i])), List.of(box(twoWorkers[i])), "row " + i);
+            assertSameMatrix(cleanMatrix(survivor), result.traces().get(0).raw());
         }
     }
 
-    private static List<Double> box(double[] row) {
-        return java.util.Arrays.stream(row).boxed().toList();
+    @Test
+    void theOnlyWorkerKilledAndRestartedMidMatrixGivesTheMatrixOfACleanRun() throws Exception {
+        try (RealWorker worker = RealWorker.start("tiny-llama", tmp)) {
+            AtFirstStored restarter = new AtFirstStored(() -> restart(worker));
+            SuppressionMatrixResult result = assertTimeoutPreemptively(BOUND, () -> Pipeline.create()
+                    .withListener(restarter).suppressionMatrix(matrixRequest("restarted")
+                            .withWorker(WorkerTarget.remote(worker.address()))));
+            assertTrue(restarter.stored.size() > 2, "restarted at the first of many stores");
+
+            assertSameMatrix(cleanMatrix(worker), result.traces().get(0).raw());
+            JsonNode json = runJson(result);
+            int passRetries = 0;
+            for (JsonNode pass : json.get("traces").get(0).get("passes")) {
+                passRetries += pass.get("attempts").asInt() - 1;
+            }
+            assertTrue(json.get("worker").get("unavailable_retries").asInt() + passRetries > 0,
+                    "passes met the restart and were retried: " + json.get("worker"));
+        }
+    }
+
+    @Test
+    void oneOfTwoWorkersFrozenMidMatrixIsLeftAfterTheIdleTimeout() throws Exception {
+        try (RealWorker survivor = RealWorker.start("tiny-llama", tmp);
+             RealWorker frozen = RealWorker.start("tiny-llama", tmp)) {
+            AtFirstStored freezer = new AtFirstStored(frozen::freeze);  // SIGSTOP: connections open, nothing answered
+            // the idle clock includes a pass's wait in the worker's queue: on a loaded machine a live worker's
+            // queued passes can wait several seconds, and taking those for silence would quarantine the survivor too
+            GrpcWorkerOptions impatient = GrpcWorkerOptions.DEFAULTS.withIdleTimeout(Duration.ofSeconds(20));
+            SuppressionMatrixResult result = assertTimeoutPreemptively(BOUND, () -> Pipeline.create()
+                    .withListener(freezer).suppressionMatrix(matrixRequest("frozen").withWorker(
+                            WorkerTarget.remote(survivor.address(), frozen.address()).withConnection(impatient))));
+            frozen.thaw();
+
+            assertSameMatrix(cleanMatrix(survivor), result.traces().get(0).raw());
+            JsonNode json = runJson(result);
+            int passRetries = 0;
+            for (JsonNode pass : json.get("traces").get(0).get("passes")) {
+                passRetries += pass.get("attempts").asInt() - 1;
+            }
+            boolean warned = result.warnings().stream().anyMatch(w -> w.contains("the worker at " + frozen.address()
+                    + " sent nothing for 20 s (idle timeout"));
+            assertTrue(warned || passRetries > 0, "passes on the frozen worker were cancelled and retried: "
+                    + result.warnings() + " " + json.get("worker"));
+        }
+    }
+
+    private SuppressionMatrixRequest matrixRequest(String name) {
+        return SuppressionMatrixRequest.of(RealWorker.LLAMA_TRACE, tmp.resolve(name))
+                .withCache(tmp.resolve(name + "-cache")).withVariantsPerCall(1);
+    }
+
+    /** The matrix of an undisturbed one-worker run on a fresh cache. */
+    private double[][] cleanMatrix(RealWorker worker) {
+        double[][] clean = Pipeline.create().suppressionMatrix(matrixRequest("clean")
+                .withWorker(WorkerTarget.remote(worker.address()))).traces().get(0).raw();
+        assertTrue(clean.length >= 20);
+        return clean;
+    }
+
+    private static JsonNode runJson(SuppressionMatrixResult result) throws IOException {
+        return Json.MAPPER.readTree(result.outputDir().resolve("run.json").toFile());
+    }
+
+    private static void restart(RealWorker worker) {
+        try {
+            worker.restart();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private List<Path> cacheFiles(String suffix) throws IOException {

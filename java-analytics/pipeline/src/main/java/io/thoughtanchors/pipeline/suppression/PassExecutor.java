@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs Logits passes on a few threads, so that the client's round robin spreads concurrent passes over every
- * worker. The client already retries a call that finds no worker; on top of that a pass that fails UNAVAILABLE
- * is reissued a few times, which survives a worker dying mid-pass as long as another one is up.
+ * worker. The client itself retries a call that fails before its answer begins (a busy, restarting or silent
+ * worker); a pass that breaks off mid-answer ({@link WorkerException#retryable()}: the worker died or went silent)
+ * is reissued here a few times, its partial answer dropped, which survives a worker dying or hanging mid-pass as long
+ * as another one is up or it comes back.
  */
 public final class PassExecutor implements AutoCloseable {
 
@@ -54,7 +56,7 @@ public final class PassExecutor implements AutoCloseable {
                 LogitsResult result = worker.logits(query);
                 return new Timed(result, (System.nanoTime() - start) / 1e9, attempt);
             } catch (WorkerException e) {
-                if (e.kind() != WorkerException.Kind.UNAVAILABLE || attempt == MAX_ATTEMPTS) {
+                if (!e.retryable() || attempt == MAX_ATTEMPTS) {
                     throw e;
                 }
                 sleep(BACKOFF_MILLIS * attempt);

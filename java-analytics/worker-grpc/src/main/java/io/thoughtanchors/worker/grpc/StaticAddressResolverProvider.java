@@ -1,5 +1,6 @@
 package io.thoughtanchors.worker.grpc;
 
+import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
 
 /**
  * Resolves {@code ta-workers:///host1:port1,host2:port2} to one address group per worker, so that
- * gRPC's own round_robin balancer (with health checks) spreads calls over a fixed list of workers.
+ * gRPC's own round_robin balancer (with health checks) spreads calls over a fixed list of workers. Each group
+ * carries its worker's {@code host:port} as its authority: TLS checks each worker's certificate against its own name.
  * The target carries the whole list, so the provider is stateless and registered once per process.
  */
 final class StaticAddressResolverProvider extends NameResolverProvider {
@@ -114,7 +116,9 @@ final class StaticAddressResolverProvider extends NameResolverProvider {
                     try {
                         List<SocketAddress> ips = Arrays.stream(InetAddress.getAllByName(a.host()))
                                 .map(ip -> (SocketAddress) new InetSocketAddress(ip, a.port())).toList();
-                        groups.add(new EquivalentAddressGroup(ips));
+                        // each worker's own name is the authority its TLS certificate is checked against
+                        groups.add(new EquivalentAddressGroup(ips, Attributes.newBuilder()
+                                .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, a.toString()).build()));
                     } catch (UnknownHostException e) {
                         failures.add(a.toString());
                     }

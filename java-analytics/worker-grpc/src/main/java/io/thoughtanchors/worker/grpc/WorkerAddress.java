@@ -1,10 +1,15 @@
 package io.thoughtanchors.worker.grpc;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /** A worker's {@code host:port} ({@code [v6]:port} for IPv6 literals), checked when given, not when dialled. */
 record WorkerAddress(String host, int port) {
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     static WorkerAddress parse(String address) {
         try {
@@ -17,6 +22,30 @@ record WorkerAddress(String host, int port) {
             return new WorkerAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, uri.getPort());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("worker address must be host:port, got '" + address + "'", e);
+        }
+    }
+
+    /** {@code localhost} or a loopback IP literal; decided without a DNS lookup. */
+    boolean isLoopback() {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!IPV4.matcher(host).matches() && !host.contains(":")) {
+            return false;  // a name: what it resolves to may change
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();  // a literal: parsed, not looked up
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** Whether a gRPC authority ({@code host:port}) names a loopback address. */
+    static boolean isLoopbackAuthority(String authority) {
+        try {
+            return authority != null && parse(authority).isLoopback();
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

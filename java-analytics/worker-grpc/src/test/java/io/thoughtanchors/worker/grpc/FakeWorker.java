@@ -1,6 +1,7 @@
 package io.thoughtanchors.worker.grpc;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -18,6 +19,7 @@ import io.thoughtanchors.worker.v1.TokenizeResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
@@ -27,7 +29,7 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * A worker with a tiny fake model whose every tensor value is a known function of its indices
  * (see the static methods), encoded per the proto and split into small chunks so that heads and
- * variants straddle chunk boundaries. Knobs let tests inject failures, delays and broken streams.
+ * variants straddle chunk boundaries. Knobs let tests inject failures, refusals, delays, hangs and broken streams.
  */
 public final class FakeWorker extends ModelWorkerGrpc.ModelWorkerImplBase {
 
@@ -38,10 +40,26 @@ public final class FakeWorker extends ModelWorkerGrpc.ModelWorkerImplBase {
     static final int BOS = 1;
 
     final AtomicInteger calls = new AtomicInteger();
+    /** When each call arrived (System.nanoTime), in order. */
+    final List<Long> callTimes = new CopyOnWriteArrayList<>();
     final CountDownLatch cancelled = new CountDownLatch(1);
     volatile int rowsPerChunk = 3;
+    /** Every call fails with this before any message. */
     volatile Status failure;
+    /** The next {@code refusalsLeft} calls fail before any message with {@code refusal} and {@code refusalTrailers}. */
+    final AtomicInteger refusalsLeft = new AtomicInteger();
+    volatile Status refusal = Status.RESOURCE_EXHAUSTED.withDescription("worker busy: 8 calls already waiting; retry later");
+    volatile Metadata refusalTrailers = new Metadata();
     volatile long delayMillis;
+    /** Streaming calls are accepted and never answered, as by a hung process. */
+    volatile boolean hang;
+    /** Streams send this many chunks, then nothing more (the call stays open); -1 = never. */
+    volatile int stallAfterChunks = -1;
+    /** Streams send this many chunks, then fail with {@code midStreamFailure}; -1 = never. */
+    volatile int failAfterChunks = -1;
+    volatile Status midStreamFailure = Status.UNAVAILABLE.withDescription("the worker went away");
+    /** Pause before each streamed chunk. */
+    volatile long chunkDelayMillis;
     volatile int contractVersion = 1;
     volatile UnaryOperator<List<TensorChunk>> tamper = UnaryOperator.identity();
     private final BufferAllocator allocator;
@@ -122,32 +140,68 @@ public final class FakeWorker extends ModelWorkerGrpc.ModelWorkerImplBase {
     @Override
     public void attention(AttentionRequest request, StreamObserver<TensorChunk> out) {
         if (prologue(out)) {
-            send(tamper.apply(attentionChunks(request)).iterator(), out, cancelled::countDown);
+            stream(tamper.apply(attentionChunks(request)), out);
         }
     }
 
     @Override
     public void logits(LogitsRequest request, StreamObserver<TensorChunk> out) {
         if (prologue(out)) {
-            send(tamper.apply(logitsChunks(request)).iterator(), out, cancelled::countDown);
+            stream(tamper.apply(logitsChunks(request)), out);
         }
     }
 
-    /** Counts the call, applies the delay and the injected failure; false if the call already failed. */
+    /** Counts the call, applies the delay and the injected failures; false if the call already failed. */
     private boolean prologue(StreamObserver<?> out) {
         calls.incrementAndGet();
-        if (delayMillis > 0) {
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        callTimes.add(System.nanoTime());
+        sleep(delayMillis);
         if (failure != null) {
             out.onError(failure.asRuntimeException());
             return false;
         }
+        if (refusalsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            out.onError(refusal.asRuntimeException(refusalTrailers));
+            return false;
+        }
         return true;
+    }
+
+    /** Streams {@code chunks} with the fault knobs applied: hang, a pause per chunk, a failure after some. */
+    private void stream(List<TensorChunk> chunks, StreamObserver<TensorChunk> out) {
+        ((ServerCallStreamObserver<TensorChunk>) out).setOnCancelHandler(cancelled::countDown);
+        if (hang) {
+            return;  // the call stays open until the client gives up on it
+        }
+        if (failAfterChunks < 0 && stallAfterChunks < 0 && chunkDelayMillis == 0) {
+            send(chunks.iterator(), out, cancelled::countDown);
+            return;
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+            if (i == failAfterChunks) {
+                out.onError(midStreamFailure.asRuntimeException());
+                return;
+            }
+            if (i == stallAfterChunks) {
+                return;
+            }
+            sleep(chunkDelayMillis);
+            if (((ServerCallStreamObserver<TensorChunk>) out).isCancelled()) {
+                return;
+            }
+            out.onNext(chunks.get(i));
+        }
+        out.onCompleted();
+    }
+
+    private static void sleep(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Sends only while the transport can take more (otherwise everything buffers in memory). */

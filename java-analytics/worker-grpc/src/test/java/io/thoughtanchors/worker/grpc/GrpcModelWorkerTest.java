@@ -57,8 +57,12 @@ class GrpcModelWorkerTest {
     void start() throws Exception {
         // the server runs handlers on its own threads, so a sleeping fake never blocks the client
         server = InProcessServerBuilder.forName(name).addService(fake).build().start();
-        worker = connect(name, GrpcWorkerOptions.DEFAULTS);
+        worker = connect(name, QUICK);
     }
+
+    /** Fast retries, so that a test of a refused call does not wait for the default retry timeout. */
+    static final GrpcWorkerOptions QUICK = GrpcWorkerOptions.DEFAULTS.withRetryTimeout(Duration.ofMillis(300))
+            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
 
     private static GrpcModelWorker connect(String name, GrpcWorkerOptions options) {
         ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -209,6 +213,8 @@ class GrpcModelWorkerTest {
         "UNAVAILABLE, UNAVAILABLE",
         "DEADLINE_EXCEEDED, DEADLINE_EXCEEDED",
         "CANCELLED, CANCELLED",
+        "UNAUTHENTICATED, UNAUTHENTICATED",
+        "PERMISSION_DENIED, PERMISSION_DENIED",
         "UNIMPLEMENTED, CONTRACT_MISMATCH",
         "INTERNAL, INTERNAL",
         "UNKNOWN, INTERNAL"})
@@ -227,11 +233,11 @@ class GrpcModelWorkerTest {
 
     @Test
     void slowWorkerHitsTheDeadline() throws Exception {
-        try (GrpcModelWorker impatient = connect(name, GrpcWorkerOptions.DEFAULTS
-                .withUnaryDeadline(Duration.ofMillis(100)))) {
+        try (GrpcModelWorker impatient = connect(name, QUICK.withDeadline(Duration.ofMillis(100)))) {
             fake.delayMillis = 1000;
             WorkerException e = assertThrows(WorkerException.class, impatient::describe);
             assertEquals(Kind.DEADLINE_EXCEEDED, e.kind());
+            assertTrue(e.getMessage().contains("did not finish within the call deadline of 0.1 s"), e.getMessage());
         }
     }
 
@@ -261,7 +267,7 @@ class GrpcModelWorkerTest {
         WorkerException e = assertThrows(WorkerException.class,
                 () -> worker.attention(AttentionQuery.raw(ModelInput.text(TEXT)), m -> { }));
         assertEquals(Kind.CONTRACT_MISMATCH, e.kind());
-        assertTrue(e.getMessage().contains("Attention chunk 1") && e.getMessage().contains("sent twice"),
+        assertTrue(e.getMessage().contains("Attention chunk 1 from ") && e.getMessage().contains("sent twice"),
                 e.getMessage());
     }
 

@@ -11,15 +11,20 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.WorkerException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Real sockets: balancing and failover over two workers, health checks, and the 4 MiB request limit. */
+/**
+ * Real sockets: balancing and failover over two workers, health checks, a silent worker left for the other, a
+ * restart ridden out, an address never reached, and the 4 MiB request limit.
+ */
 class NettyWorkerTest {
 
     private final BufferAllocator serverAllocator = new RootAllocator();
@@ -97,12 +102,85 @@ class NettyWorkerTest {
 
     @Test
     void requestOverTheServersFourMiBLimitIsResourceExhausted() throws Exception {
-        try (GrpcModelWorker worker = GrpcModelWorker.connect(startWorker())) {
+        // gRPC's own refusal looks like a busy worker's: retried until the (here short) retry timeout, then final
+        try (GrpcModelWorker worker = GrpcModelWorker.connect(List.of(startWorker()), GrpcModelWorkerTest.QUICK)) {
             String big = "x".repeat(5 << 20);
             WorkerException e = assertThrows(WorkerException.class, () -> worker.tokenize(big, new int[0]));
             assertEquals(WorkerException.Kind.RESOURCE_EXHAUSTED, e.kind(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("RESOURCE_EXHAUSTED: Tokenize: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("RESOURCE_EXHAUSTED: Tokenize from 127.0.0.1:"), e.getMessage());
+            assertTrue(e.getMessage().contains("exceeds maximum size"), e.getMessage());
             assertEquals(0, fakes.get(0).calls.get(), "the oversized request never reached the handler");
+        }
+    }
+
+    @Test
+    void aWorkerThatGoesSilentIsLeftAndItsPassesGoToTheOther() throws Exception {
+        List<String> retried = new CopyOnWriteArrayList<>();
+        GrpcWorkerOptions options = GrpcModelWorkerTest.QUICK.withIdleTimeout(Duration.ofMillis(500))
+                .withRetryTimeout(Duration.ofSeconds(10));
+        try (GrpcModelWorker worker = GrpcModelWorker.connect(List.of(startWorker(), startWorker()), options,
+                WorkerSecurity.plaintext(), (verb, cause, delay, attempt) -> retried.add(cause.getMessage()))) {
+            callUntilBothServed(worker);
+            worker.describe();
+            fakes.get(0).hang = true;  // Attention and Logits calls are accepted and never answered
+            int hungBefore = fakes.get(0).calls.get();
+            long start = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                worker.attention(AttentionQuery.raw(ModelInput.text("abc")), m -> { });
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertEquals(1, fakes.get(0).calls.get() - hungBefore, "one call met the silent worker, then it was left");
+            assertEquals(1, retried.size(), retried.toString());
+            assertTrue(retried.get(0).contains("the worker at 127.0.0.1:" + servers.get(0).getPort()
+                    + " sent nothing for 0.5 s"), retried.get(0));
+            assertTrue(seconds < 10, seconds + " s");
+        }
+    }
+
+    @Test
+    void aWorkerRestartedOnItsPortIsWaitedForByTheCallsMeanwhile() throws Exception {
+        String address = startWorker();
+        int port = servers.get(0).getPort();
+        List<String> retried = new CopyOnWriteArrayList<>();
+        GrpcWorkerOptions options = GrpcModelWorkerTest.QUICK.withRetryTimeout(Duration.ofSeconds(20))
+                .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500));
+        try (GrpcModelWorker worker = GrpcModelWorker.connect(List.of(address), options, WorkerSecurity.plaintext(),
+                (verb, cause, delay, attempt) -> retried.add(cause.kind() + " " + verb))) {
+            worker.describe();
+            servers.get(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            Thread restart = new Thread(() -> {
+                try {
+                    Thread.sleep(3000);  // longer than the old client's four attempts took
+                    servers.add(NettyServerBuilder.forPort(port).addService(new FakeWorker(serverAllocator))
+                            .build().start());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            restart.start();
+            List<Integer> layers = new ArrayList<>();
+            worker.attention(AttentionQuery.raw(ModelInput.text("abc")), m -> layers.add(m.layer()));
+            restart.join();
+
+            assertEquals(FakeWorker.LAYERS * FakeWorker.HEADS, layers.size());
+            assertTrue(retried.size() >= 2 && retried.stream().allMatch("UNAVAILABLE Attention"::equals), retried.toString());
+        }
+    }
+
+    @Test
+    void aWorkerNeverReachedFailsFastAfterMaxAttempts() throws Exception {
+        String address = startWorker();
+        servers.get(0).shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        try (GrpcModelWorker worker = GrpcModelWorker.connect(List.of(address), GrpcWorkerOptions.DEFAULTS)) {
+            long start = System.nanoTime();
+            WorkerException e = assertThrows(WorkerException.class, worker::describe);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertEquals(WorkerException.Kind.UNAVAILABLE, e.kind());
+            assertTrue(e.getMessage().contains("(after 4 attempts in "), e.getMessage());
+            assertTrue(e.getMessage().contains("Connection refused"), "the cause is named: " + e.getMessage());
+            assertTrue(seconds < 5, "not the two-minute retry timeout: " + seconds + " s");
         }
     }
 
