@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
                     + " alignment and --no-log are applied to the stored values and need no new passes."},
         footerHeading = "%n",
         footer = {
-            "Output files in --out (CSV: NaN is NaN; JSON: null):",
+            "Output files in --out (NaN is written NaN in CSV and, like Python's json, in step_importance_supp.json):",
             "  <trace id>/suppression_matrix.csv             E: receiving, then one column per",
             "                                                  suppressed sentence j (all cells)",
             "  <trace id>/suppression_matrix_normalised.csv  j >= i masked, each row minus its mean",
