@@ -143,7 +143,9 @@ final class PublishedFolders {
         DataLayout layout = sampling.isPresent() ? DataLayout.MATH_ROLLOUTS : DataLayout.WEB;
         String model = fileName(modelDir);
         int problemId = Integer.parseInt(m.group(1));
-        String where = model + "/" + solution.dirName() + "/problem_" + problemId;
+        // As the folders are laid out, so a warning names the folder even with several sampling folders.
+        String where = model + sampling.map(f -> "/" + f.name()).orElse("") + "/" + solution.dirName() + "/problem_"
+                + problemId;
 
         Problem problem = readProblem(folder.resolve("problem.json"));
         BaseSolution base = readBaseSolution(folder.resolve("base_solution.json"));

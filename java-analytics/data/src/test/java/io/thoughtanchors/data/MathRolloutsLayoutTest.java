@@ -80,8 +80,8 @@ class MathRolloutsLayoutTest {
         assertEquals(new ResampleCounts(2, RolloutsTree.ROLLOUTS, RolloutsTree.WITH_ERROR, RolloutsTree.WITHOUT_ANSWER,
                 0), counts);
         assertEquals(RolloutsTree.ROLLOUTS - RolloutsTree.WITH_ERROR - RolloutsTree.WITHOUT_ANSWER, counts.usable());
-        assertTrue(set.warnings().contains(MODEL + "/correct_base_solution/problem_2238: 4 of 11 resampled solutions"
-                + " skipped (2 with an 'error' field, 2 without an 'answer')"), set.warnings().toString());
+        assertTrue(set.warnings().contains(MODEL + "/" + RolloutsTree.SAMPLING + "/correct_base_solution/problem_2238: 4"
+                + " of 11 resampled solutions skipped (2 with an 'error' field, 2 without an 'answer')"), set.warnings().toString());
 
         TraceSet uncounted = read(problem2238, DataOptions.defaults().withCountResamples(false));
         assertTrue(((PublishedFolder) uncounted.traces().get(0).source()).resamples().isEmpty());
