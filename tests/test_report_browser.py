@@ -44,3 +44,13 @@ def test_minimal_report_notes_what_was_not_computed():
     assert {c["id"] for c in summary["charts"]} == ALL_CHARTS - MISSING_IN_MINIMAL
     assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL)
     assert all(n.startswith("not computed: ") for n in summary["notComputed"])
+
+
+def test_page_without_categories_notes_figure_5_and_still_draws_the_scatter():
+    """Two traces of a math-rollouts tree without its step-attribution tree: importance, no categories."""
+    summary = check_report(_sample("unlabelled"), ARTIFACTS / "report-browser-unlabelled.png")
+    charts = {c["id"] for c in summary["charts"]}
+    assert "fig5_receiver_score_by_category" not in charts
+    assert {"receiver_vs_counterfactual", "fig4e_split_half_reliability"} <= charts
+    assert "not computed: no trace has sentence categories" in summary["notComputed"]
+    assert summary["blocked"] == 0

@@ -5,9 +5,13 @@ import io.thoughtanchors.analysis.attention.HeadRankingResult;
 import io.thoughtanchors.analysis.attention.PooledAttention;
 import io.thoughtanchors.analysis.attention.ReceiverScores;
 import io.thoughtanchors.analysis.attention.VerticalScores;
+import io.thoughtanchors.analysis.attention.RegionLayout;
+import io.thoughtanchors.analysis.attention.VerticalScoreOptions;
 import io.thoughtanchors.analysis.compare.BlackBoxComparison;
-import io.thoughtanchors.analysis.compare.BlackBoxResult;
+import io.thoughtanchors.analysis.compare.CounterfactualComparison;
+import io.thoughtanchors.analysis.compare.ResamplingComparison;
 import io.thoughtanchors.analysis.compare.ResamplingScores;
+import io.thoughtanchors.analysis.compare.TraceImportance;
 import io.thoughtanchors.analysis.compare.TraceSentences;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
 import io.thoughtanchors.analysis.reliability.SplitHalfReliability;
@@ -16,12 +20,14 @@ import io.thoughtanchors.analysis.stats.Kurtosis;
 import io.thoughtanchors.analysis.taxonomy.CategoryAnalysis;
 import io.thoughtanchors.analysis.taxonomy.CategoryResult;
 import io.thoughtanchors.analysis.taxonomy.SentenceScore;
-import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.ChunkImportance;
 import io.thoughtanchors.data.Trace;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
@@ -30,11 +36,16 @@ import java.util.stream.IntStream;
 
 /**
  * The receiver-head pipeline over already pooled attention (§6–§9, §12): per-trace kurtosis of every head,
- * head ranking, receiver-head scores, split-half reliability, category tests and the black-box comparison.
+ * head ranking, receiver-head scores, split-half reliability, category tests and the black-box comparisons. The
+ * parts that need categories, black-box importance or several traces are left out when the traces lack them, each
+ * with its reason in the result.
  * Pure: matrices come from suppliers (so a caller can load one trace at a time from its cache); nothing here
  * reads files.
  */
 public final class ReceiverHeadAnalysis {
+
+    /** Kurtosis of fewer finite scores is undefined (one) or −2 for every head (two): no ranking. */
+    public static final int MIN_SCORED_SENTENCES = 3;
 
     /** One trace and its pooled attention, in the layout of the options' pooling convention. */
     public record TraceInput(Trace trace, Supplier<PooledAttention> attention) {
@@ -77,6 +88,7 @@ public final class ReceiverHeadAnalysis {
         HeadRankingResult ranking = HeadRanking.rank(ids, kurtosis, layers, heads, options.nanHeadPolicy(),
                 options.layerZero(), options.topK());
         List<String> warnings = new ArrayList<>(ranking.warnings());
+        Map<AnalysisPart, String> notComputed = new EnumMap<>(AnalysisPart.class);
 
         List<double[]> rho = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
@@ -85,14 +97,64 @@ public final class ReceiverHeadAnalysis {
                     options.scoreTailNaN()));
             labels.add(t.labelIndex());
         }
-        List<Integer> problems = inputs.stream().map(i -> i.trace().problemId()).toList();
-        ReliabilityResult alternating = SplitHalfReliability.evaluate(problems, kurtosis, heads, SplitMode.ALTERNATING);
-        ReliabilityResult byProblem = SplitHalfReliability.evaluate(problems, kurtosis, heads, SplitMode.BY_PROBLEM);
-        CategoryResult categories = CategoryAnalysis.analyse(sentenceRows(inputs, rho, labels), options.categories(),
-                options.categoryAggregate(), options.categoryMinCount());
-        Optional<BlackBoxResult> blackBox = blackBox(inputs, rho, labels, warnings);
+        Optional<ReliabilityResult> alternating = reliability(inputs, kurtosis, heads, SplitMode.ALTERNATING,
+                notComputed);
+        Optional<ReliabilityResult> byProblem = reliability(inputs, kurtosis, heads, SplitMode.BY_PROBLEM, notComputed);
+        Optional<CategoryResult> categories = categories(inputs, rho, labels, notComputed, warnings);
+        Optional<CounterfactualComparison> counterfactual = counterfactual(inputs, rho, labels, notComputed, warnings);
+        Optional<ResamplingComparison> resampling = resampling(inputs, rho, labels, notComputed, warnings);
         return new ReceiverHeadResult(ids, layers, heads, kurtosis, ranking, rho, labels, alternating, byProblem,
-                categories, blackBox, warnings);
+                categories, counterfactual, resampling, notComputed, warnings);
+    }
+
+    /**
+     * The fewest analysed sentences a trace needs for its heads to have a kurtosis under {@code options}: a trace
+     * with fewer would give every head a NaN kurtosis and leave no receiver head (see {@link #minimumReason}).
+     */
+    public static int minimumSentences(AnalysisOptions options) {
+        int needed = Math.max(MIN_SCORED_SENTENCES, options.kurtosisMinFinite());
+        int high = 1;
+        while (scoredSentences(options, high) < needed) {
+            high *= 2;
+        }
+        int low = 1;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (scoredSentences(options, mid) >= needed) {
+                high = mid;
+            } else {
+                low = mid + 1;
+            }
+        }
+        return low;
+    }
+
+    /** Why {@link #minimumSentences} is what it is, in one clause naming the options that set it. */
+    public static String minimumReason(AnalysisOptions options) {
+        VerticalScoreOptions v = options.kurtosisScores();
+        int k = v.proximityIgnore();
+        return "a sentence's vertical score averages the attention it receives from sentences at least " + k
+                + " later (proximity ignore " + k + ")" + (v.dropEnds() > 0 ? ", the first and last " + v.dropEnds()
+                + " scores are blanked (drop ends " + v.dropEnds() + ")" : "") + ", and a head's kurtosis needs "
+                + Math.max(MIN_SCORED_SENTENCES, options.kurtosisMinFinite()) + " scored sentences";
+    }
+
+    /**
+     * How many of {@code n} sentences get a finite kurtosis-variant vertical score: the scoring itself run on a
+     * matrix of distinct positive values, so that only the masks (future, proximity, regions, dropped ends) decide.
+     */
+    static int scoredSentences(AnalysisOptions options, int n) {
+        RegionLayout layout = options.pooling().layout();
+        int m = n + layout.extraRegions();
+        float[] data = new float[m * m];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j <= i; j++) {
+                data[i * m + j] = 1 + i * m + j;
+            }
+        }
+        double[] scores = new double[n];
+        new VerticalScores(options.kurtosisScores()).compute(data, 0, m, layout, scores);
+        return (int) Arrays.stream(scores).filter(Double::isFinite).count();
     }
 
     private TraceScores[] scoreAll(List<TraceInput> inputs) {
@@ -138,56 +200,138 @@ public final class ReceiverHeadAnalysis {
         return new TraceScores(att.layers(), att.heads(), att.labelIndex(), kurt, scores);
     }
 
-    private static List<SentenceScore> sentenceRows(List<TraceInput> inputs, List<double[]> rho, List<int[]> labels) {
+    /** Halves of the traces (alternating) or of their problems; empty when there are not two. */
+    private static Optional<ReliabilityResult> reliability(List<TraceInput> inputs, List<double[]> kurtosis, int heads,
+                                                           SplitMode mode, Map<AnalysisPart, String> notComputed) {
+        List<Integer> problems = inputs.stream().map(i -> i.trace().source().problemNumber()).toList();
+        if (mode == SplitMode.ALTERNATING && inputs.size() < 2) {
+            notComputed.put(AnalysisPart.RELIABILITY_ALTERNATING, "it splits the traces in two and needs at least two;"
+                    + " this run has 1");
+            return Optional.empty();
+        }
+        if (mode == SplitMode.BY_PROBLEM && problems.stream().distinct().count() < 2) {
+            notComputed.put(AnalysisPart.RELIABILITY_BY_PROBLEM, "it splits the traces by problem and needs traces of"
+                    + " at least two problems; " + (inputs.size() == 1 ? "this run has 1 trace"
+                    : "the " + inputs.size() + " traces of this run are of one problem"));
+            return Optional.empty();
+        }
+        return Optional.of(SplitHalfReliability.evaluate(problems, kurtosis, heads, mode));
+    }
+
+    /** Figure 5 over the traces with sentence categories; per-trace values keyed by the trace's position. */
+    private Optional<CategoryResult> categories(List<TraceInput> inputs, List<double[]> rho, List<int[]> labels,
+                                                Map<AnalysisPart, String> notComputed, List<String> warnings) {
         List<SentenceScore> rows = new ArrayList<>();
+        List<String> unlabelled = new ArrayList<>();
         for (int r = 0; r < inputs.size(); r++) {
             Trace t = inputs.get(r).trace();
+            if (t.labels().isEmpty()) {
+                unlabelled.add(t.id());
+                continue;
+            }
             for (int s = 0; s < labels.get(r).length; s++) {
-                int label = labels.get(r)[s];
-                if (label >= 0 && label < t.numLabeled()) {
-                    rows.add(new SentenceScore(t.pnCi(), t.chunks().get(label).primaryTag(), rho.get(r)[s]));
+                Optional<String> category = t.category(labels.get(r)[s]);
+                if (category.isPresent()) {
+                    rows.add(new SentenceScore(r, category.get(), rho.get(r)[s]));
                 }
             }
         }
-        return rows;
+        if (unlabelled.size() == inputs.size()) {
+            notComputed.put(AnalysisPart.CATEGORIES, "no trace has sentence categories (the function_tags of"
+                    + " chunks_labeled.json, or the labels of a trace file)");
+            return Optional.empty();
+        }
+        if (!unlabelled.isEmpty()) {
+            warnings.add(unlabelled.size() + " of " + inputs.size() + " traces have no sentence categories and are"
+                    + " left out of the category tests: " + listed(unlabelled));
+        }
+        CategoryResult result = CategoryAnalysis.analyse(rows, options.categories(), options.categoryAggregate(),
+                options.categoryMinCount());
+        if (result.perTrace().values().stream().allMatch(Map::isEmpty)) {
+            notComputed.put(AnalysisPart.CATEGORIES, "no trace has more than " + options.categoryMinCount()
+                    + " sentences of one analysed category (" + String.join(", ", options.categories()) + ")");
+            return Optional.empty();
+        }
+        return Optional.of(result);
     }
 
-    private Optional<BlackBoxResult> blackBox(List<TraceInput> inputs, List<double[]> rho, List<int[]> labels,
-                                              List<String> warnings) {
+    /** Traces whose chunks have counterfactual importance (the last chunk's is 0 by construction, not measured). */
+    private static Optional<CounterfactualComparison> counterfactual(List<TraceInput> inputs, List<double[]> rho,
+                                                                     List<int[]> labels,
+                                                                     Map<AnalysisPart, String> notComputed,
+                                                                     List<String> warnings) {
+        List<TraceImportance> rows = new ArrayList<>();
+        List<String> without = new ArrayList<>();
+        for (int r = 0; r < inputs.size(); r++) {
+            Trace t = inputs.get(r).trace();
+            int[] label = labels.get(r);
+            double[] cf = new double[label.length];
+            for (int s = 0; s < label.length; s++) {
+                int l = label[s];
+                cf[s] = l < t.numChunks() - 1 ? t.importance(l).map(ChunkImportance::counterfactualImportanceAccuracy)
+                        .orElse(Double.NaN) : Double.NaN;
+            }
+            if (Arrays.stream(cf).anyMatch(Double::isFinite)) {
+                rows.add(new TraceImportance(t.id(), rho.get(r), cf));
+            } else {
+                without.add(t.id());
+            }
+        }
+        if (rows.isEmpty()) {
+            notComputed.put(AnalysisPart.COUNTERFACTUAL, "no trace has counterfactual importance (the"
+                    + " counterfactual_importance_accuracy of chunks_labeled.json, or the importance of a trace file)");
+            return Optional.empty();
+        }
+        if (!without.isEmpty()) {
+            warnings.add(without.size() + " of " + inputs.size() + " traces have no counterfactual importance and are"
+                    + " left out of its comparison: " + listed(without));
+        }
+        return Optional.of(BlackBoxComparison.counterfactual(rows));
+    }
+
+    /** Traces with a step-importance matrix: residualised ρ against the resampling score u. */
+    private Optional<ResamplingComparison> resampling(List<TraceInput> inputs, List<double[]> rho, List<int[]> labels,
+                                                      Map<AnalysisPart, String> notComputed, List<String> warnings) {
         List<TraceSentences> rows = new ArrayList<>();
+        List<String> without = new ArrayList<>();
         for (int r = 0; r < inputs.size(); r++) {
             Trace t = inputs.get(r).trace();
             if (t.stepImportance().isEmpty()) {
-                warnings.add(t.id() + ": no step_importance.json, left out of the black-box comparison");
+                without.add(t.id());
                 continue;
+            }
+            if (t.labels().isEmpty()) {
+                warnings.add(t.id() + ": no sentence categories, so none of " + String.join(", ",
+                        options.comparisonExcludedTags()) + " is left out of the resampling comparison");
             }
             int[] label = labels.get(r);
             int count = Arrays.stream(label).max().orElse(-1) + 1;
-            double[] uByLabel = ResamplingScores.compute(t.stepImportance().get(), Math.min(count, t.numLabeled()),
+            double[] uByLabel = ResamplingScores.compute(t.stepImportance().get(), Math.min(count, t.numChunks()),
                     options.receiverScores().proximityIgnore(), options.resamplingTransform());
             int n = label.length;
             double[] u = new double[n];
-            double[] cf = new double[n];
             boolean[] included = new boolean[n];
             for (int s = 0; s < n; s++) {
                 int l = label[s];
-                boolean labelled = l >= 0 && l < uByLabel.length;
-                LabeledChunk c = labelled ? t.chunks().get(l) : null;
-                u[s] = labelled ? uByLabel[l] : Double.NaN;
-                // The last chunk's counterfactual importance is 0 by construction, not a measurement.
-                cf[s] = labelled && l < t.numLabeled() - 1 ? c.counterfactualImportanceAccuracy() : Double.NaN;
-                included[s] = labelled && !options.comparisonExcludedTags().contains(c.primaryTag());
+                boolean chunk = l >= 0 && l < uByLabel.length;
+                u[s] = chunk ? uByLabel[l] : Double.NaN;
+                included[s] = chunk && t.category(l).map(c -> !options.comparisonExcludedTags().contains(c)).orElse(true);
             }
-            rows.add(new TraceSentences(t.id(), rho.get(r), u, cf, included));
+            rows.add(new TraceSentences(t.id(), rho.get(r), u, included));
         }
         if (rows.isEmpty()) {
+            notComputed.put(AnalysisPart.RESAMPLING, "no trace has a step_importance.json (the sentence-to-sentence"
+                    + " resampling matrix; the math-rollouts layout keeps it in a separate step-attribution tree)");
             return Optional.empty();
         }
-        try {
-            return Optional.of(BlackBoxComparison.compare(rows, options.comparisonTrim()));
-        } catch (IllegalArgumentException e) {
-            warnings.add("black-box comparison skipped: " + e.getMessage());
-            return Optional.empty();
+        if (!without.isEmpty()) {
+            warnings.add(without.size() + " of " + inputs.size() + " traces have no step_importance.json and are left"
+                    + " out of the resampling comparison: " + listed(without));
         }
+        return Optional.of(BlackBoxComparison.resampling(rows, options.comparisonTrim()));
+    }
+
+    private static String listed(List<String> ids) {
+        return ids.size() <= 5 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 5)) + ", ...";
     }
 }

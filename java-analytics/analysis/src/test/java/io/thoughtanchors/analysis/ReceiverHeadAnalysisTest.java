@@ -5,12 +5,14 @@ import io.thoughtanchors.analysis.attention.LayerZero;
 import io.thoughtanchors.analysis.attention.PooledAttention;
 import io.thoughtanchors.analysis.attention.PoolingConvention;
 import io.thoughtanchors.analysis.attention.VerticalScores;
+import io.thoughtanchors.analysis.reliability.ReliabilityResult;
 import io.thoughtanchors.analysis.taxonomy.Categories;
 import io.thoughtanchors.data.Trace;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -51,7 +53,7 @@ class ReceiverHeadAnalysisTest {
         for (int r = 0; r < traces.size(); r++) {
             Trace t = traces.get(r);
             long seed = r;
-            in.add(new ReceiverHeadAnalysis.TraceInput(t, () -> synthetic(t.numLabeled() - 1, LAYERS, HEADS, PLANTED, seed)));
+            in.add(new ReceiverHeadAnalysis.TraceInput(t, () -> synthetic(t.numChunks() - 1, LAYERS, HEADS, PLANTED, seed)));
         }
         return in;
     }
@@ -65,17 +67,20 @@ class ReceiverHeadAnalysisTest {
         assertEquals(List.of(PLANTED), res.ranking().topHeads());
         assertEquals(traces.stream().map(Trace::id).toList(), res.traceIds());
         // ρ equals the planted head's vertical scores when k = 1
-        PooledAttention att0 = synthetic(traces.get(0).numLabeled() - 1, LAYERS, HEADS, PLANTED, 0);
+        PooledAttention att0 = synthetic(traces.get(0).numChunks() - 1, LAYERS, HEADS, PLANTED, 0);
         double[] v = new VerticalScores(opts.receiverScores()).compute(att0, PLANTED.layer(), PLANTED.head());
         assertArrayEquals(v, res.receiverScores().get(0), 0);
-        assertEquals(traces.get(0).numLabeled() - 1, res.receiverScores().get(0).length);
+        assertEquals(traces.get(0).numChunks() - 1, res.receiverScores().get(0).length);
         assertTrue(Double.isNaN(res.receiverScores().get(0)[v.length - 1])); // last k sentences have no receivers
 
-        assertEquals(30, res.categories().tests().size());
-        assertEquals(Categories.FIGURE_ORDER, res.categories().categories());
-        assertEquals(7, res.blackBox().orElseThrow().traceIds().size());
-        assertTrue(res.reliabilityAlternating().pearson().n() > 0);
-        assertEquals(traces.size(), res.reliabilityByProblem().tracesFirst() + res.reliabilityByProblem().tracesSecond());
+        assertEquals(30, res.categories().orElseThrow().tests().size());
+        assertEquals(Categories.FIGURE_ORDER, res.categories().orElseThrow().categories());
+        assertEquals(7, res.counterfactual().orElseThrow().traceIds().size());
+        assertEquals(7, res.resampling().orElseThrow().traceIds().size());
+        assertTrue(res.reliabilityAlternating().orElseThrow().pearson().n() > 0);
+        ReliabilityResult byProblem = res.reliabilityByProblem().orElseThrow();
+        assertEquals(traces.size(), byProblem.tracesFirst() + byProblem.tracesSecond());
+        assertEquals(Map.of(), res.notComputed());
         assertTrue(res.warnings().isEmpty(), res.warnings().toString());
     }
 
@@ -93,8 +98,8 @@ class ReceiverHeadAnalysisTest {
         List<Trace> traces = TestData.sample().subList(4, 7);
         List<ReceiverHeadAnalysis.TraceInput> in = new ArrayList<>();
         for (Trace t : traces) {
-            int n = t.numLabeled();
-            PooledAttention s = synthetic(n + 2, LAYERS, HEADS, PLANTED, t.pnCi());
+            int n = t.numChunks();
+            PooledAttention s = synthetic(n + 2, LAYERS, HEADS, PLANTED, n);
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) {
                 labels[i] = i;
@@ -105,7 +110,7 @@ class ReceiverHeadAnalysisTest {
         ReceiverHeadResult res = new ReceiverHeadAnalysis(opts, 2).run(in);
         assertEquals(List.of(PLANTED), res.ranking().topHeads());
         double[] rho = res.receiverScores().get(0);
-        assertEquals(traces.get(0).numLabeled(), rho.length);
+        assertEquals(traces.get(0).numChunks(), rho.length);
         for (int j = rho.length - 8; j < rho.length; j++) {
             assertTrue(Double.isNaN(rho[j]), "paper blanks the last 8 sentences");
         }
@@ -132,7 +137,7 @@ class ReceiverHeadAnalysisTest {
         for (int r = 0; r < 20; r++) {
             Trace t = sample.get(r % sample.size());
             for (int s = 0; s < n; s++) {
-                labels[s] = s < t.numLabeled() ? s : -1;
+                labels[s] = s < t.numChunks() ? s : -1;
             }
             PooledAttention att = new PooledAttention(layers, heads, a.layout(), labels.clone(), (r % 2 == 0 ? a : b).data());
             in.add(new ReceiverHeadAnalysis.TraceInput(t, () -> att));

@@ -1,5 +1,6 @@
 package io.thoughtanchors.analysis;
 
+import io.thoughtanchors.analysis.text.SentenceSplitter;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.data.TraceReader;
 import org.junit.jupiter.api.Assumptions;
@@ -17,12 +18,17 @@ public final class TestData {
     }
 
     public static List<Trace> sample() {
-        return TraceReader.readTree(SAMPLE);
+        return read(SAMPLE);
     }
 
     /** The shared traces; skips the calling test (the only allowed skip) when that folder is absent. */
     public static List<Trace> shared() {
         Assumptions.assumeTrue(Files.isDirectory(SHARED), "shared development data is absent: " + SHARED);
-        return TraceReader.readTree(SHARED);
+        return read(SHARED);
+    }
+
+    /** Any --data path, split by the project's splitter. */
+    public static List<Trace> read(Path data) {
+        return TraceReader.read(data, SentenceSplitter::sentences).traces();
     }
 }

@@ -24,7 +24,8 @@ final class ReceiversOptions {
 
     /** The request these options, the output options and the worker options describe. */
     ReceiversRequest request(OutputOptions output, WorkerOptions worker) {
-        ReceiversRequest request = ReceiversRequest.of(data.data, output.out).withForce(output.force)
+        ReceiversRequest request = ReceiversRequest.of(data.data, output.out).withDataOptions(data.options())
+                .withForce(output.force)
                 .withProfile(profile.profile).withOptions(overrides.apply(profile.profile.options()))
                 .withThreads(threads == null ? ReceiversRequest.defaultThreads() : threads)
                 .withWorker(worker.target());

@@ -36,11 +36,13 @@ import java.util.stream.Collectors;
             "  report.json       focus trace, suppression source, figures drawn and skipped (with why)",
             "  *.csv, results.json, run.json, worker.log   as written by ta receivers",
             "",
-            "Figures (--figures takes these stems; default: every one the inputs allow):",
+            "Figures (--figures takes these stems; default: every one the inputs allow, each other one skipped with",
+            "its reason in report.json and on the page):",
             "  fig4a_receiver_head_matrix, fig4b_layer_vertical_scores, fig4c_kurtosis_by_layer,",
             "  fig4d_kurtosis_histogram, fig4e_split_half_reliability (>= 2 traces),",
-            "  fig5_receiver_score_by_category, fig6a_suppression_matrix and fig6b_suppression_by_distance",
-            "  (need --suppression), receiver_vs_counterfactual (needs counterfactual importance),",
+            "  fig5_receiver_score_by_category (needs sentence categories), fig6a_suppression_matrix and",
+            "  fig6b_suppression_by_distance (need --suppression), receiver_vs_counterfactual (needs",
+            "  counterfactual importance),",
             "  sentence_receiver_scores, sentence_vertical_scores"})
 final class ReportCommand implements Callable<Integer> {
 

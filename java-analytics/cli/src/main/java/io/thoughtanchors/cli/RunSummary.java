@@ -9,7 +9,9 @@ import io.thoughtanchors.worker.ModelInfo;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** The few lines a receivers run prints on stdout (also before a report's); the files hold everything else. */
 final class RunSummary {
@@ -32,14 +34,26 @@ final class RunSummary {
         out.printf(Locale.ROOT, "  top %d heads by mean kurtosis: %s%s%n", top.size(),
                 top.stream().limit(HEADS_SHOWN).map(h -> h + " " + fmt(r.ranking().meanKurtosis(h)))
                         .collect(Collectors.joining(", ")), top.size() > HEADS_SHOWN ? ", ..." : "");
-        out.printf(Locale.ROOT, "  split-half reliability: %s; %s%n", reliability(r.reliabilityAlternating()),
-                reliability(r.reliabilityByProblem()));
-        r.blackBox().ifPresent(b -> out.printf(Locale.ROOT,
+        List<String> splits = Stream.of(r.reliabilityAlternating(), r.reliabilityByProblem()).flatMap(Optional::stream)
+                .map(RunSummary::reliability).toList();
+        if (!splits.isEmpty()) {
+            out.printf(Locale.ROOT, "  split-half reliability: %s%n", String.join("; ", splits));
+        }
+        r.counterfactual().ifPresent(c -> out.printf(Locale.ROOT,
+                "  black-box: receiver scores against counterfactual importance over %d traces (Spearman per trace"
+                        + " in blackbox_by_trace.csv)%n", c.traceIds().size()));
+        r.resampling().ifPresent(b -> out.printf(Locale.ROOT,
                 "  black-box: mean residual Spearman %s (95%% CI %s to %s) over %d traces%n",
                 fmt(b.mean()), fmt(b.ciLow()), fmt(b.ciHigh()), b.used().length));
+        r.notComputed().forEach((part, why) -> notComputed(out, part.title, why));
         warningsAndFolder(out, result.warnings().size(), result.outputDir().toString());
         syntheticWeights(out, model);
         out.flush();
+    }
+
+    /** The line of an analysis the inputs could not support (also in run.json and, for a report, on its page). */
+    static void notComputed(PrintWriter out, String what, String why) {
+        out.println("  " + what + " not computed: " + why);
     }
 
     /** The closing lines every command with an output folder prints. */

@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
             "Output files in --out:",
             "  <trace id>/summary.json   the published layout (step texts from chunks_labeled.json)",
             "  summaries.csv             trace_id, num_chunks, avg_importance, max_importance,",
-            "                              min_importance, matches_published",
+            "                              min_importance, matches_published (empty without a",
+            "                              published summary.json)",
             "  run.json                  what was read and written, per trace whether it matches"})
 final class SummaryCommand implements Callable<Integer> {
 
@@ -48,9 +49,10 @@ final class SummaryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SummaryResult result = Main.pipeline(workers, spec, output.showProgress())
-                .summaries(SummaryRequest.of(data.data, output.out).withForce(output.force));
+                .summaries(SummaryRequest.of(data.data, output.out).withDataOptions(data.options())
+                        .withForce(output.force));
         PrintWriter out = spec.commandLine().getOut();
-        long matching = result.traces().stream().filter(SummaryResult.TraceSummary::matchesPublished).count();
+        long matching = result.traces().stream().filter(t -> t.matchesPublished().orElse(false)).count();
         out.printf(Locale.ROOT, "Recomputed summary.json of %d traces: %d equal the published summary.json%n",
                 result.traces().size(), matching);
         RunSummary.warningsAndFolder(out, result.warnings().size(), result.outputDir().toString());

@@ -41,15 +41,18 @@ final class SuppressCheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--trace", paramLabel = "DIR", description = "The trace: a problem_<id> folder.")
-    Path traceDir;
+    @Option(names = "--trace", paramLabel = "PATH",
+            description = "The trace: anything --data takes that holds one trace (a problem_<id> folder, a .txt"
+                    + " chain of thought, a .json trace); with --data, the one of those it must be found in.")
+    Path tracePath;
 
     /** With --problem, or for --heads-from DATA. */
     @Mixin
     OptionalDataOption data;
 
     @Option(names = "--problem", paramLabel = "ID",
-            description = "The trace in --data: a problem id (2238) or a trace id suffix (correct/2238).")
+            description = "The trace in --data: its id, or a unique end of it after a '/' (a problem id such as 2238,"
+                    + " correct/2238).")
     String problem;
 
     @Option(names = "--heads-from", paramLabel = "WHICH", defaultValue = "TRACE",
@@ -104,8 +107,8 @@ final class SuppressCheckCommand implements Callable<Integer> {
     }
 
     private SuppressCheckRequest request() {
-        return new SuppressCheckRequest(Optional.ofNullable(traceDir), data.data(), Optional.ofNullable(problem),
-                headsFrom, output.out(), output.force, cache.cache(), profile.profile,
+        return new SuppressCheckRequest(Optional.ofNullable(tracePath), data.data(), data.options(),
+                Optional.ofNullable(problem), headsFrom, output.out(), output.force, cache.cache(), profile.profile,
                 overrides.apply(profile.profile.options()), suppressHeads,
                 truncateAfter == null ? OptionalInt.empty() : OptionalInt.of(truncateAfter), temperature, criterion,
                 worker.target());

@@ -168,6 +168,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
 
     private SuppressionMatrixRequest request() {
         SuppressionMatrixRequest request = SuppressionMatrixRequest.of(data.data, outputOptions.out)
+                .withDataOptions(data.options())
                 .withForce(outputOptions.force).withProfile(profile.profile)
                 .withOptions(textOverrides.apply(profile.profile.options()))
                 .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute).withKernel(kernel)
@@ -215,6 +216,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
                     c.traceId(), c.pearson().r(), c.spearman().r(), c.pairs(),
                     model.syntheticWeights() ? " (synthetic model: no match expected)" : "");
         }
+        result.notComputed().forEach((what, why) -> RunSummary.notComputed(o, what, why));
         RunSummary.warningsAndFolder(o, result.warnings().size(), result.outputDir().toString());
         RunSummary.syntheticWeights(o, model);
         o.flush();

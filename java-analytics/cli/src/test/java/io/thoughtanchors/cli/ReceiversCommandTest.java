@@ -2,9 +2,9 @@ package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.thoughtanchors.data.LabeledChunk;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.data.TraceReader;
+import io.thoughtanchors.analysis.text.SentenceSplitter;
 import io.thoughtanchors.pipeline.Damage;
 import io.thoughtanchors.pipeline.FakeModelWorker;
 import io.thoughtanchors.pipeline.cache.Json;
@@ -93,21 +93,21 @@ class ReceiversCommandTest {
         assertEquals(List.of("trace_id", "sentence_index", "label_index", "char_start", "char_end", "token_start",
                 "token_end", "category", "text"), rows.get(0));
         assertEquals(scores.size(), rows.size());
-        Map<String, Trace> traces = TraceReader.readTree(SAMPLE).stream()
-                .collect(Collectors.toMap(Trace::id, t -> t));
+        Map<String, Trace> traces = sampleTraces();
         for (int r = 1; r < rows.size(); r++) {
             List<String> row = rows.get(r);
             assertEquals(scores.get(r).subList(0, 5), List.of(row.get(0), row.get(1), row.get(2), row.get(5),
                     row.get(6)), "the sentence_scores row of the same sentence");
             Trace trace = traces.get(row.get(0));
-            String text = trace.baseSolution().fullCot();
+            String text = trace.text().modelText();
             int charStart = Integer.parseInt(row.get(3));
             int charEnd = Integer.parseInt(row.get(4));
             assertEquals(text.substring(charStart, charEnd), row.get(8));
             // RECOMMENDED: every labelled chunk, found in the text (whitespace may differ)
-            LabeledChunk chunk = trace.chunks().get(Integer.parseInt(row.get(2)));
-            assertEquals(chunk.chunk().strip().replaceAll("\\s+", " "), row.get(8).strip().replaceAll("\\s+", " "));
-            assertEquals(chunk.primaryTag(), row.get(7));
+            int chunk = Integer.parseInt(row.get(2));
+            assertEquals(trace.chunks().get(chunk).strip().replaceAll("\\s+", " "),
+                    row.get(8).strip().replaceAll("\\s+", " "));
+            assertEquals(trace.category(chunk).orElseThrow(), row.get(7));
             // OFFSETS: the first token is the first whose characters reach past the sentence start
             Tokenization tokens = fake.tokenize(text, new int[0]);
             int first = 1;
@@ -125,8 +125,7 @@ class ReceiversCommandTest {
 
         List<List<String>> rows = csv(tmp.resolve("out/sentences.csv"));
         assertEquals(csv(tmp.resolve("out/sentence_scores.csv")).size(), rows.size());
-        Map<String, Trace> traces = TraceReader.readTree(SAMPLE).stream()
-                .collect(Collectors.toMap(Trace::id, t -> t));
+        Map<String, Trace> traces = sampleTraces();
         int previousEnd = 0;
         for (int r = 1; r < rows.size(); r++) {
             List<String> row = rows.get(r);
@@ -137,26 +136,36 @@ class ReceiversCommandTest {
             }
             assertTrue(charStart >= previousEnd && charEnd > charStart, row.toString());
             previousEnd = charEnd;
-            assertEquals(traces.get(row.get(0)).baseSolution().fullCot().substring(charStart, charEnd), row.get(8));
+            assertEquals(traces.get(row.get(0)).text().modelText().substring(charStart, charEnd), row.get(8));
         }
     }
 
     @Test
-    void everyNaNOfTheSummaryIsExplainedByAWarning() throws IOException {
+    void aOneTraceRunSaysWhatItCouldNotComputeAndExplainsEveryNaN() throws IOException {
         CliRun run = receivers(new FakeModelWorker(LAYERS, HEADS), SuppressionMatrixCommandTest.TRACE,
                 tmp.resolve("out"));
 
         assertEquals(0, run.status(), run.transcript());
+        String alternating = "split-half reliability (alternating) not computed: it splits the traces in two and needs"
+                + " at least two; this run has 1";
+        String byProblem = "split-half reliability (by problem) not computed: it splits the traces by problem and"
+                + " needs traces of at least two problems; this run has 1 trace";
+        assertTrue(run.out().contains("  " + alternating + "\n") && run.out().contains("  " + byProblem + "\n"),
+                run.out());
         List<String> nanLines = run.out().lines().filter(l -> l.contains("NaN")).toList();
-        assertEquals(2, nanLines.size(), "one trace: no reliability, no black-box mean: " + run.out());
-        List<String> warnings = Json.MAPPER.convertValue(Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile())
-                .get("warnings"), List.class);
-        for (String explained : List.of("split-half reliability (alternating) is NaN",
-                "split-half reliability (by_problem) is NaN", "the black-box mean residual Spearman and its CI are NaN")) {
-            assertEquals(1, warnings.stream().filter(w -> w.startsWith(explained)).count(), explained + ": " + warnings);
-            assertTrue(run.err().contains("ta: warning: " + explained), run.err());
-        }
-        assertTrue(warnings.stream().anyMatch(w -> w.contains("this run has 1 trace(s)")), warnings.toString());
+        assertEquals(1, nanLines.size(), "one trace: no black-box mean after trimming: " + run.out());
+        JsonNode settings = Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile());
+        assertEquals(Map.of("split-half reliability (alternating)", alternating.substring(alternating.indexOf(": ") + 2),
+                "split-half reliability (by problem)", byProblem.substring(byProblem.indexOf(": ") + 2)),
+                Json.MAPPER.convertValue(settings.get("not_computed"), Map.class));
+        assertEquals(settings.get("not_computed"), Json.MAPPER.readTree(tmp.resolve("out/results.json").toFile())
+                .get("not_computed"));
+        assertEquals(1, csv(tmp.resolve("out/reliability.csv")).size(), "a header, no row pretending to be a result");
+        List<String> warnings = Json.MAPPER.convertValue(settings.get("warnings"), List.class);
+        String explained = "the black-box mean residual Spearman and its CI are NaN";
+        assertEquals(1, warnings.stream().filter(w -> w.startsWith(explained)).count(), explained + ": " + warnings);
+        assertTrue(run.err().contains("ta: warning: " + explained), run.err());
+        assertTrue(warnings.stream().noneMatch(w -> w.contains("reliability")), warnings.toString());
     }
 
     @Test
@@ -447,5 +456,10 @@ class ReceiversCommandTest {
             }
         }
         return rows;
+    }
+
+    static Map<String, Trace> sampleTraces() {
+        return TraceReader.read(SAMPLE, SentenceSplitter::sentences).traces().stream()
+                .collect(Collectors.toMap(Trace::id, t -> t));
     }
 }

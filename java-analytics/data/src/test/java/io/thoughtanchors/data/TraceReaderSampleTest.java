@@ -2,7 +2,6 @@ package io.thoughtanchors.data;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -10,14 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Reads the committed 7-trace sample (always present in the repository). */
+/** Reads the committed 7-trace sample (web layout, always present in the repository). */
 class TraceReaderSampleTest {
 
     static final Path SAMPLE = Path.of("../../data/thought-anchors-sample");
 
     @Test
     void readsSampleTreeInDeterministicOrder() {
-        List<Trace> traces = TraceReader.readTree(SAMPLE);
+        TraceSet set = TestSplit.read(SAMPLE);
         assertEquals(List.of(
                 "deepseek-r1-distill-llama-8b/correct/6998",
                 "deepseek-r1-distill-llama-8b/incorrect/330",
@@ -26,27 +25,39 @@ class TraceReaderSampleTest {
                 "deepseek-r1-distill-qwen-14b/correct/2236",
                 "deepseek-r1-distill-qwen-14b/correct/2238",
                 "deepseek-r1-distill-qwen-14b/correct/3448"),
-                traces.stream().map(Trace::id).toList());
-        assertEquals(List.of(699801, 33000, 218900, 223600, 223601, 223801, 344801),
-                traces.stream().map(Trace::pnCi).toList());
+                set.traces().stream().map(Trace::id).toList());
+        assertEquals(List.of(6998, 330, 2189, 2236, 2236, 2238, 3448),
+                set.traces().stream().map(t -> t.source().problemNumber()).toList());
+        assertEquals(List.of(), set.warnings());
+        assertTrue(set.traces().stream().allMatch(t -> t.layout() == DataLayout.WEB));
     }
 
     @Test
     void problem2238MatchesPublishedFacts() {
-        Trace t = TraceReader.readTrace(SAMPLE.resolve("deepseek-r1-distill-qwen-14b/correct_base_solution/problem_2238"));
-        assertEquals(60, t.numLabeled());
-        assertEquals("Binomial expansion", t.problem().nickname());
-        assertEquals("120", t.problem().gtAnswer());
-        assertTrue(t.baseSolution().isCorrect());
-        assertEquals(t.baseSolution().prompt() + t.baseSolution().solution(), t.baseSolution().fullCot());
-        LabeledChunk c0 = t.chunks().get(0);
+        Trace t = TestSplit.one(SAMPLE.resolve("deepseek-r1-distill-qwen-14b/correct_base_solution/problem_2238"));
+        PublishedFolder source = (PublishedFolder) t.source();
+        assertEquals(60, t.numChunks());
+        assertEquals("deepseek-r1-distill-qwen-14b", source.model());
+        assertFalse(source.sampling().isPresent());
+        assertEquals("Binomial expansion", source.problem().nickname().orElseThrow());
+        assertEquals("120", source.problem().gtAnswer());
+        assertTrue(source.baseSolution().isCorrect());
+        assertEquals(source.baseSolution().fullCot(), t.text().modelText());
+        assertEquals(source.baseSolution().prompt().length(), t.text().cotStart());
+        assertTrue(t.text().afterCot().startsWith("</think>"), "the text after the chain of thought");
+        assertFalse(t.text().cot().contains("</think>"));
+        ChunkLabel c0 = t.label(0).orElseThrow();
         assertEquals(List.of("problem_setup"), c0.functionTags());
-        assertEquals(0.71, c0.accuracy(), 0);
-        assertEquals(-0.02, c0.forcedImportanceAccuracy(), 0);
-        assertEquals(List.of(50), t.chunks().get(51).dependsOn());
-        assertEquals(2238, t.summary().problemIdx());
-        assertEquals(51, t.summary().topInfluentialSteps().get(0).stepIdx());
-        assertEquals(0.3675, t.summary().topInfluentialSteps().get(0).avgImportance(), 1e-15);
+        assertEquals("problem_setup", t.category(0).orElseThrow());
+        ChunkImportance i0 = t.importance(0).orElseThrow();
+        assertEquals(0.71, i0.accuracy(), 0);
+        assertEquals(-0.02, i0.forcedImportanceAccuracy(), 0);
+        assertEquals(List.of(50), t.label(51).orElseThrow().dependsOn());
+        assertTrue(t.label(60).isEmpty(), "no chunk 60");
+        Summary summary = t.summary().orElseThrow();
+        assertEquals(2238, summary.problemIdx());
+        assertEquals(51, summary.topInfluentialSteps().get(0).stepIdx());
+        assertEquals(0.3675, summary.topInfluentialSteps().get(0).avgImportance(), 1e-15);
         double[][] c = t.stepImportance().orElseThrow();
         assertEquals(60, c.length);
         assertEquals(-0.2, c[0][1], 0);
@@ -55,10 +66,12 @@ class TraceReaderSampleTest {
 
     @Test
     void everySampleTraceIsConsistent() {
-        for (Trace t : TraceReader.readTree(SAMPLE)) {
-            int n = t.numLabeled();
-            assertEquals(n, t.summary().numChunks(), t.id());
-            assertEquals(t.baseSolution().prompt() + t.baseSolution().solution(), t.baseSolution().fullCot(), t.id());
+        for (Trace t : TestSplit.traces(SAMPLE)) {
+            PublishedFolder source = (PublishedFolder) t.source();
+            int n = t.numChunks();
+            assertEquals(n, t.summary().orElseThrow().numChunks(), t.id());
+            assertEquals(source.baseSolution().fullCot(), t.text().modelText(), t.id());
+            assertTrue(t.labels().isPresent() && t.importance().isPresent(), t.id());
             double[][] c = t.stepImportance().orElseThrow();
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j <= i; j++) {
@@ -66,14 +79,15 @@ class TraceReaderSampleTest {
                 }
             }
             // Supplementary (suppression) matrices exist only for Qwen-14B correct traces.
-            assertEquals(t.modelDir().contains("qwen") && t.solutionType() == SolutionType.CORRECT,
+            assertEquals(source.model().contains("qwen") && source.solution().type() == SolutionType.CORRECT,
                     t.stepImportanceSupp().isPresent(), t.id());
+            assertTrue(source.resamples().isEmpty(), "the web layout has no rollouts");
         }
     }
 
     @Test
     void suppMatrixIsColumnCentredWithNaNOnAndBelowDiagonal() {
-        Trace t = TraceReader.readTrace(SAMPLE.resolve("deepseek-r1-distill-qwen-14b/correct_base_solution/problem_3448"));
+        Trace t = TestSplit.one(SAMPLE.resolve("deepseek-r1-distill-qwen-14b/correct_base_solution/problem_3448"));
         double[][] s = t.stepImportanceSupp().orElseThrow();
         int n = s.length;
         for (int j = 1; j < n; j++) {
@@ -92,13 +106,12 @@ class TraceReaderSampleTest {
     @Test
     void subtreesReadTheSameTraces() {
         Path model = SAMPLE.resolve("deepseek-r1-distill-llama-8b");
-        assertEquals(4, TraceReader.readTree(model).size());
-        List<Trace> incorrect = TraceReader.readTree(model.resolve("incorrect_base_solution"));
-        assertEquals(List.of(330, 2189, 2236), incorrect.stream().map(Trace::problemId).toList());
-        List<Trace> one = TraceReader.readTree(model.resolve("correct_base_solution/problem_6998"));
-        assertEquals(1, one.size());
-        assertEquals("deepseek-r1-distill-llama-8b/correct/6998", one.get(0).id());
-        assertFalse(one.get(0).stepImportanceSupp().isPresent());
-        assertTrue(Files.isDirectory(SAMPLE));
+        assertEquals(4, TestSplit.traces(model).size());
+        List<Trace> incorrect = TestSplit.traces(model.resolve("incorrect_base_solution"));
+        assertEquals(List.of(330, 2189, 2236), incorrect.stream()
+                .map(t -> ((PublishedFolder) t.source()).problemId()).toList());
+        Trace one = TestSplit.one(model.resolve("correct_base_solution/problem_6998"));
+        assertEquals("deepseek-r1-distill-llama-8b/correct/6998", one.id());
+        assertFalse(one.stepImportanceSupp().isPresent());
     }
 }

@@ -1,7 +1,7 @@
 package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.data.TraceFormatException;
-import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.data.AtomicFiles;
 import io.thoughtanchors.pipeline.output.OutputFolder;
 import io.thoughtanchors.worker.WorkerException;
 

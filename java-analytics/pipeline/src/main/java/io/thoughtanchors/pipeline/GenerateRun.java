@@ -1,7 +1,7 @@
 package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.pipeline.PipelineListener.Stage;
-import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.data.AtomicFiles;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.output.GeneratedTrace;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;

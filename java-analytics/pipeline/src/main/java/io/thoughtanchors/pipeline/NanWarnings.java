@@ -2,10 +2,9 @@ package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.analysis.AnalysisOptions;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
-import io.thoughtanchors.analysis.compare.BlackBoxResult;
+import io.thoughtanchors.analysis.compare.ResamplingComparison;
 import io.thoughtanchors.analysis.compare.Trim;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
-import io.thoughtanchors.analysis.reliability.SplitMode;
 import io.thoughtanchors.pipeline.output.PublishedComparison;
 
 import java.util.ArrayList;
@@ -15,8 +14,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A warning for every NaN a run's summary shows, saying why it is NaN (one trace has no halves to correlate, a
- * trimmed mean of two values has nothing left), so that a NaN is never left to guess.
+ * A warning for every NaN a run's summary shows, saying why it is NaN (too few heads to correlate, a trimmed mean of
+ * two values has nothing left), so that a NaN is never left to guess. What is not computed at all says why itself.
  */
 final class NanWarnings {
 
@@ -26,10 +25,9 @@ final class NanWarnings {
     /** The split-half reliabilities and the black-box summary of a receivers run. */
     static List<String> receivers(ReceiverHeadResult r, AnalysisOptions options) {
         List<String> warnings = new ArrayList<>();
-        for (ReliabilityResult x : List.of(r.reliabilityAlternating(), r.reliabilityByProblem())) {
-            reliability(x).ifPresent(warnings::add);
-        }
-        r.blackBox().flatMap(b -> blackBox(b, options.comparisonTrim())).ifPresent(warnings::add);
+        r.reliabilityAlternating().flatMap(NanWarnings::reliability).ifPresent(warnings::add);
+        r.reliabilityByProblem().flatMap(NanWarnings::reliability).ifPresent(warnings::add);
+        r.resampling().flatMap(b -> resampling(b, options.comparisonTrim())).ifPresent(warnings::add);
         return warnings;
     }
 
@@ -37,18 +35,13 @@ final class NanWarnings {
         if (Double.isFinite(x.pearson().r()) && Double.isFinite(x.spearman().r())) {
             return Optional.empty();
         }
+        // Both halves have traces (the analysis computes no split without two), so too few heads are the cause.
         String what = "split-half reliability (" + x.mode().name().toLowerCase(Locale.ROOT) + ") is NaN: ";
-        if (x.tracesFirst() == 0 || x.tracesSecond() == 0) {
-            return Optional.of(what + (x.mode() == SplitMode.BY_PROBLEM
-                    ? "it splits by problem and needs traces of at least two problems"
-                    : "it splits the traces in two and needs at least two") + "; this run has "
-                    + (x.tracesFirst() + x.tracesSecond()) + " trace(s)");
-        }
         return Optional.of(what + "it correlates mean kurtosis over heads finite in both halves, and "
                 + x.pearson().n() + " head(s) are, fewer than the 3 a correlation needs, or one half is constant");
     }
 
-    private static Optional<String> blackBox(BlackBoxResult b, Trim trim) {
+    private static Optional<String> resampling(ResamplingComparison b, Trim trim) {
         if (Double.isFinite(b.mean()) && Double.isFinite(b.ciLow()) && Double.isFinite(b.ciHigh())) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.analysis.AnalysisOptions;
 import io.thoughtanchors.analysis.Profile;
+import io.thoughtanchors.data.DataOptions;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
 
 import java.nio.file.Path;
@@ -12,7 +13,9 @@ import java.util.Optional;
  * A receiver-head run ({@code ta receivers}): which traces, where results and cache go, how to analyse, which worker.
  * Start from {@link #of} and change what differs with the {@code with} methods.
  *
- * @param data    a trace folder: a problem_&lt;id&gt; folder, a solution-type folder, a model folder or a root of them
+ * @param data    what --data names: a published tree (web or math-rollouts layout, from one problem_&lt;id&gt; folder up
+ *                to a root of model folders), a .txt chain of thought, or a .json / .jsonl file of traces
+ * @param dataOptions how the data is read: extra solution folders, a step-attribution tree, a prompt file
  * @param out     the output folder; it must not exist or be empty unless {@code force}
  * @param force   write into an existing output folder, overwriting its result files
  * @param cache   the cache root; empty = {@code .ta-cache} beside the output folder
@@ -21,11 +24,12 @@ import java.util.Optional;
  * @param threads traces analysed at once
  * @param worker  where the worker is; {@link WorkerTarget#none()} when the cache holds every trace
  */
-public record ReceiversRequest(Path data, Path out, boolean force, Optional<Path> cache, Profile profile,
+public record ReceiversRequest(Path data, DataOptions dataOptions, Path out, boolean force, Optional<Path> cache, Profile profile,
                                AnalysisOptions options, int threads, WorkerTarget worker) {
 
     public ReceiversRequest {
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(dataOptions, "dataOptions");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(profile, "profile");
@@ -36,9 +40,9 @@ public record ReceiversRequest(Path data, Path out, boolean force, Optional<Path
         }
     }
 
-    /** The RECOMMENDED profile, default threads, no worker (add one with {@link #withWorker}). */
+    /** Default data options, the RECOMMENDED profile, default threads, no worker (add one with {@link #withWorker}). */
     public static ReceiversRequest of(Path data, Path out) {
-        return new ReceiversRequest(data, out, false, Optional.empty(), Profile.RECOMMENDED,
+        return new ReceiversRequest(data, DataOptions.defaults(), out, false, Optional.empty(), Profile.RECOMMENDED,
                 Profile.RECOMMENDED.options(), defaultThreads(), WorkerTarget.none());
     }
 
@@ -47,28 +51,32 @@ public record ReceiversRequest(Path data, Path out, boolean force, Optional<Path
         return Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
+    public ReceiversRequest withDataOptions(DataOptions dataOptions) {
+        return new ReceiversRequest(data, dataOptions, out, force, cache, profile, options, threads, worker);
+    }
+
     public ReceiversRequest withForce(boolean force) {
-        return new ReceiversRequest(data, out, force, cache, profile, options, threads, worker);
+        return new ReceiversRequest(data, dataOptions, out, force, cache, profile, options, threads, worker);
     }
 
     public ReceiversRequest withCache(Path cache) {
-        return new ReceiversRequest(data, out, force, Optional.of(cache), profile, options, threads, worker);
+        return new ReceiversRequest(data, dataOptions, out, force, Optional.of(cache), profile, options, threads, worker);
     }
 
     /** This profile with its own options (replacing any options set before). */
     public ReceiversRequest withProfile(Profile profile) {
-        return new ReceiversRequest(data, out, force, cache, profile, profile.options(), threads, worker);
+        return new ReceiversRequest(data, dataOptions, out, force, cache, profile, profile.options(), threads, worker);
     }
 
     public ReceiversRequest withOptions(AnalysisOptions options) {
-        return new ReceiversRequest(data, out, force, cache, profile, options, threads, worker);
+        return new ReceiversRequest(data, dataOptions, out, force, cache, profile, options, threads, worker);
     }
 
     public ReceiversRequest withThreads(int threads) {
-        return new ReceiversRequest(data, out, force, cache, profile, options, threads, worker);
+        return new ReceiversRequest(data, dataOptions, out, force, cache, profile, options, threads, worker);
     }
 
     public ReceiversRequest withWorker(WorkerTarget worker) {
-        return new ReceiversRequest(data, out, force, cache, profile, options, threads, worker);
+        return new ReceiversRequest(data, dataOptions, out, force, cache, profile, options, threads, worker);
     }
 }

@@ -1,6 +1,5 @@
 package io.thoughtanchors.pipeline;
 
-import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
 import io.thoughtanchors.pipeline.cache.CacheMetadata;
 import io.thoughtanchors.pipeline.cache.Json;
@@ -46,8 +45,9 @@ final class ReceiversRun {
                                WorkerConnector connector, RunEvents events, Consumer<List<TracePlan>> checkInputs) {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
-        List<TracePlan> plans = TraceReader.readTree(request.data()).stream()
-                .map(t -> TracePlan.of(t, request.options())).toList();
+        Inputs.Kept kept = Inputs.withReceiverHeads(Inputs.plans(Inputs.read(request.data(), request.dataOptions(),
+                events), request.options()), request.options(), events);
+        List<TracePlan> plans = kept.plans();
         checkInputs.accept(plans);
         long t1 = System.nanoTime();
         output.create();
@@ -75,8 +75,9 @@ final class ReceiversRun {
         timings.put("write_results", seconds(t2, t3));
         timings.put("total", seconds(t0, t3));
         Map<String, Object> runJson = new RunReport(command, started, request.data().toAbsolutePath().normalize(),
-                output.dir(), cache.root(), workerJson, computed.filled(), plans, request.profile(),
-                request.options(), timings, events.warnings()).toJson();
+                request.dataOptions(), output.dir(), cache.root(), workerJson, computed.filled(), plans, kept.leftOut(),
+                request.profile(), request.options(), computed.result().notComputed(), timings, events.warnings())
+                .toJson();
         return new Outcome(computed, plans, runJson);
     }
 

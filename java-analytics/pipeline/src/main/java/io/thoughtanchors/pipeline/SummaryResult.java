@@ -4,6 +4,7 @@ import io.thoughtanchors.analysis.compare.StepImportanceSummary;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The recomputed summaries, per trace with a step-importance matrix, in the order read.
@@ -21,8 +22,8 @@ public record SummaryResult(List<TraceSummary> traces, Path outputDir, List<Path
     /**
      * @param summary           recomputed from step_importance.json
      * @param matchesPublished  whether it equals the trace's published summary.json (statistics to 1e-12, the same
-     *                          top steps in the same order)
+     *                          top steps in the same order); empty when the trace has none
      */
-    public record TraceSummary(String traceId, StepImportanceSummary summary, boolean matchesPublished) {
+    public record TraceSummary(String traceId, StepImportanceSummary summary, Optional<Boolean> matchesPublished) {
     }
 }

@@ -1,11 +1,11 @@
 package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.analysis.compare.StepImportanceSummary;
-import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.ChunkImportance;
+import io.thoughtanchors.data.ChunkLabel;
 import io.thoughtanchors.data.Summary;
 import io.thoughtanchors.data.SummaryStep;
 import io.thoughtanchors.data.Trace;
-import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.SummaryResult.TraceSummary;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.output.OutputFolder;
@@ -13,9 +13,11 @@ import io.thoughtanchors.pipeline.output.Table;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * summary.json recomputed from step_importance.json (spec §1.3) for every trace that has one, in the published
@@ -31,7 +33,7 @@ final class SummaryRun {
 
     static SummaryResult run(SummaryRequest request, OutputFolder output, RunEvents events) {
         Instant started = Instant.now();
-        List<Trace> traces = TraceReader.readTree(request.data());
+        List<Trace> traces = Inputs.read(request.data(), request.dataOptions(), events);
         List<Trace> withMatrix = new ArrayList<>();
         for (Trace t : traces) {
             if (t.stepImportance().isPresent()) {
@@ -48,12 +50,14 @@ final class SummaryRun {
         List<List<Object>> rows = new ArrayList<>();
         for (Trace t : withMatrix) {
             StepImportanceSummary s = StepImportanceSummary.of(t.stepImportance().get());
-            boolean matches = matches(s, t.summary());
+            Optional<Boolean> matches = t.summary().map(published -> matches(s, published));
             summaries.add(new TraceSummary(t.id(), s, matches));
             output.write(t.id() + "/summary.json", Json.write(publishedLayout(t, s)));
-            rows.add(List.of(t.id(), s.numChunks(), s.avgImportance(), s.maxImportance(), s.minImportance(),
-                    matches));
-            if (!matches) {
+            rows.add(Arrays.asList(t.id(), s.numChunks(), s.avgImportance(), s.maxImportance(), s.minImportance(),
+                    matches.orElse(null)));
+            if (matches.isEmpty()) {
+                events.warning(t.id() + ": no published summary.json to compare the recomputed one with");
+            } else if (!matches.get()) {
                 events.warning(t.id() + ": the recomputed summary.json differs from the published one");
             }
         }
@@ -103,7 +107,7 @@ final class SummaryRun {
     /** The layout of the published summary.json, the steps' texts from this trace's chunks_labeled.json. */
     private static Map<String, Object> publishedLayout(Trace t, StepImportanceSummary s) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("problem_idx", t.problemId());
+        json.put("problem_idx", t.source().problemNumber());
         json.put("num_chunks", s.numChunks());
         json.put("avg_importance", s.avgImportance());
         json.put("max_importance", s.maxImportance());
@@ -118,29 +122,29 @@ final class SummaryRun {
         for (StepImportanceSummary.Step step : steps) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step_idx", step.index());
-            m.put("step_text", chunk(t.chunks().get(step.index())));
+            m.put("step_text", chunk(t, step.index()));
             m.put(field, step.average());
             out.add(m);
         }
         return out;
     }
 
-    private static Map<String, Object> chunk(LabeledChunk c) {
+    /** The chunks_labeled.json record of a chunk: its text, and the labels and importance the trace has. */
+    private static Map<String, Object> chunk(Trace t, int index) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("chunk", c.chunk());
-        m.put("chunk_idx", c.chunkIdx());
-        m.put("function_tags", c.functionTags());
-        m.put("depends_on", c.dependsOn().stream().map(String::valueOf).toList());
-        m.put("accuracy", Json.number(c.accuracy()));
-        m.put("resampling_importance_accuracy", Json.number(c.resamplingImportanceAccuracy()));
-        m.put("resampling_importance_kl", Json.number(c.resamplingImportanceKl()));
-        m.put("counterfactual_importance_accuracy", Json.number(c.counterfactualImportanceAccuracy()));
-        m.put("counterfactual_importance_kl", Json.number(c.counterfactualImportanceKl()));
-        m.put("forced_importance_accuracy", Json.number(c.forcedImportanceAccuracy()));
-        m.put("forced_importance_kl", Json.number(c.forcedImportanceKl()));
-        m.put("different_trajectories_fraction", Json.number(c.differentTrajectoriesFraction()));
-        m.put("overdeterminedness", Json.number(c.overdeterminedness()));
-        m.put("summary", c.summary());
+        m.put("chunk", t.chunks().get(index));
+        m.put("chunk_idx", index);
+        t.label(index).ifPresent(label -> {
+            m.put("function_tags", label.functionTags());
+            m.put("depends_on", label.dependsOn().stream().map(String::valueOf).toList());
+        });
+        t.importance(index).ifPresent(importance -> {
+            double[] values = importance.values();
+            for (int f = 0; f < values.length; f++) {
+                m.put(ChunkImportance.FIELDS.get(f), Json.number(values[f]));
+            }
+        });
+        t.label(index).flatMap(ChunkLabel::summary).ifPresent(summary -> m.put("summary", summary));
         return m;
     }
 }

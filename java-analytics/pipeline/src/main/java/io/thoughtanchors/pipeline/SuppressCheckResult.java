@@ -35,6 +35,6 @@ public record SuppressCheckResult(SuppressCheckRequest request, ModelInfo model,
     /** The labelled chunk text of analysed sentence {@code s} ("" without one). */
     public String sentenceText(int s) {
         int label = ranges.labelIndex()[s];
-        return label >= 0 && label < trace.numLabeled() ? trace.chunks().get(label).chunk() : "";
+        return label >= 0 && label < trace.numChunks() ? trace.chunks().get(label) : "";
     }
 }

@@ -5,7 +5,6 @@ import io.thoughtanchors.analysis.attention.Head;
 import io.thoughtanchors.analysis.suppression.SingleSentenceCheck;
 import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.data.Trace;
-import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.SuppressCheckRequest.HeadsFrom;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
 import io.thoughtanchors.pipeline.cache.Json;
@@ -26,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * ARENA's single-sentence check (spec §10.6): the receiver heads from the receiver-head computation every command
@@ -42,11 +42,15 @@ final class SuppressCheckRun {
 
     static SuppressCheckResult run(SuppressCheckRequest request, Optional<OutputFolder> output,
                                    WorkerConnector connector, RunEvents events) {
-        List<Trace> traces = request.data().isPresent() ? TraceReader.readTree(request.data().get())
-                : List.of(TraceReader.readTrace(request.traceDir().orElseThrow()));
-        Trace target = target(request, traces);
-        List<TracePlan> plans = (request.headsFrom() == HeadsFrom.DATA ? traces : List.of(target)).stream()
-                .map(t -> TracePlan.of(t, request.options())).toList();
+        List<Trace> traces = Inputs.read(request.data().orElseGet(() -> request.tracePath().orElseThrow()),
+                request.dataOptions(), events);
+        Trace target = target(request, traces, events);
+        List<TracePlan> plans = Inputs.withReceiverHeads(Inputs.plans(request.headsFrom() == HeadsFrom.DATA ? traces
+                : List.of(target), request.options()), request.options(), events).plans();
+        if (plans.stream().noneMatch(p -> p.id().equals(target.id()))) {
+            throw PipelineException.badInput("trace " + target.id() + " has too few sentences for receiver heads; see"
+                    + " the warning above", null);
+        }
         output.ifPresent(OutputFolder::create);
         AttentionCache cache = new AttentionCache(AttentionCache.root(request.cache().orElse(null),
                 output.map(OutputFolder::dir).orElse(null)), events::warning);
@@ -61,21 +65,32 @@ final class SuppressCheckRun {
         return result;
     }
 
-    /** --data's traces hold the target: the --trace folder's trace, or the one --problem names. */
-    private static Trace target(SuppressCheckRequest request, List<Trace> traces) {
+    /** The one trace of --trace, or the trace of --data that --trace or --problem names. */
+    private static Trace target(SuppressCheckRequest request, List<Trace> traces, RunEvents events) {
         if (request.data().isEmpty()) {
-            return traces.get(0);
+            return only(request.tracePath().orElseThrow(), traces);
         }
-        Trace chosen = request.traceDir().map(TraceReader::readTrace).orElse(null);
-        List<Trace> matches = traces.stream().filter(t -> chosen != null ? t.id().equals(chosen.id())
-                : t.id().endsWith("/" + request.problem().orElseThrow())).toList();
+        Trace chosen = request.tracePath().map(p -> only(p, Inputs.read(p, request.dataOptions(), events)))
+                .orElse(null);
+        String wanted = chosen != null ? chosen.id() : request.problem().orElseThrow();
+        List<Trace> matches = traces.stream().filter(t -> t.id().equals(wanted) || t.id().endsWith("/" + wanted))
+                .toList();
         if (matches.size() != 1) {
-            String what = chosen != null ? "trace " + chosen.id() : "problem " + request.problem().orElseThrow();
+            String what = chosen != null ? "trace " + chosen.id() : "problem " + wanted;
             throw PipelineException.invalidRequest((matches.isEmpty() ? what + " is not in " : what
                     + " is ambiguous in ") + request.data().get() + (matches.isEmpty() ? ""
                     : ": " + matches.stream().map(Trace::id).toList()));
         }
         return matches.get(0);
+    }
+
+    private static Trace only(Path path, List<Trace> traces) {
+        if (traces.size() != 1) {
+            throw PipelineException.invalidRequest("--trace " + path + " holds " + traces.size() + " traces; name one"
+                    + " with --data " + path + " --problem ID (ids: " + traces.stream().limit(5).map(Trace::id)
+                    .collect(Collectors.joining(", ")) + (traces.size() > 5 ? ", ..." : "") + ")");
+        }
+        return traces.get(0);
     }
 
     /** A local worker's log: in the output folder, or a temporary file when there is none. */
@@ -105,7 +120,7 @@ final class SuppressCheckRun {
                     + top.size() + " receiver heads are ranked (raise --top-k)");
         }
         Map<Integer, List<Integer>> layerHeads = SingleSentenceCheck.layerToHeads(top, request.suppressHeads());
-        int[] ids = link.worker().tokenize(trace.baseSolution().fullCot().substring(0, ranges.textLength()),
+        int[] ids = link.worker().tokenize(trace.text().modelText().substring(0, ranges.textLength()),
                 new int[0]).ids();
         if (ids.length != ranges.numTokens()) {
             throw PipelineException.worker(link.describe() + " tokenises trace " + trace.id() + " into " + ids.length

@@ -5,6 +5,7 @@ import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooling;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
+import io.thoughtanchors.data.DataOptions;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.NucleusSpec;
@@ -18,6 +19,7 @@ import java.util.OptionalInt;
  * A suppression-matrix run ({@code ta suppression-matrix}, spec §11): the sentence-to-sentence KL matrix of every
  * trace. Start from {@link #of} and change what differs with the {@code with} methods.
  *
+ * @param dataOptions        how --data is read (see {@link ReceiversRequest})
  * @param options            the sentences and token boundaries (only the text options of the profile matter)
  * @param kl                 KL mode, temperature, log, alignment, first positions: applied in Java to the stored
  *                           per-position divergences, so changing them needs no forward pass
@@ -30,7 +32,7 @@ import java.util.OptionalInt;
  * @param parallel           Logits calls in flight; empty = two per worker
  * @param categoryAggregate  per-trace aggregate of a category pair; empty = the profile's
  */
-public record SuppressionMatrixRequest(Path data, Path out, boolean force, Optional<Path> cache, Profile profile,
+public record SuppressionMatrixRequest(Path data, DataOptions dataOptions, Path out, boolean force, Optional<Path> cache, Profile profile,
                                        AnalysisOptions options, SuppressionOptions kl, NucleusSpec nucleus,
                                        boolean fullRecompute, Kernel kernel, int variantsPerCall, int batchSize,
                                        OptionalInt parallel, DistancePooling distancePooling,
@@ -39,6 +41,7 @@ public record SuppressionMatrixRequest(Path data, Path out, boolean force, Optio
 
     public SuppressionMatrixRequest {
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(dataOptions, "dataOptions");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(profile, "profile");
@@ -65,98 +68,104 @@ public record SuppressionMatrixRequest(Path data, Path out, boolean force, Optio
 
     /** The reference settings (spec §11) on the RECOMMENDED profile's sentences; a worker is still to be given. */
     public static SuppressionMatrixRequest of(Path data, Path out) {
-        return new SuppressionMatrixRequest(data, out, false, Optional.empty(), Profile.RECOMMENDED,
+        return new SuppressionMatrixRequest(data, DataOptions.defaults(), out, false, Optional.empty(), Profile.RECOMMENDED,
                 Profile.RECOMMENDED.options(), SuppressionOptions.REFERENCE, NucleusSpec.REFERENCE, false,
                 Kernel.MASK, 8, 1, OptionalInt.empty(), DistancePooling.MEAN_OF_TRACE_MEANS, Optional.empty(), 1,
                 WorkerTarget.none());
     }
 
+    public SuppressionMatrixRequest withDataOptions(DataOptions dataOptions) {
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus,
+                fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
+                categoryMinEntries, worker);
+    }
+
     public SuppressionMatrixRequest withForce(boolean force) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withCache(Path cache) {
-        return new SuppressionMatrixRequest(data, out, force, Optional.of(cache), profile, options, kl, nucleus,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, Optional.of(cache), profile, options, kl, nucleus,
                 fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
                 categoryMinEntries, worker);
     }
 
     /** This profile with its own options (replacing any options set before). */
     public SuppressionMatrixRequest withProfile(Profile profile) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, profile.options(), kl, nucleus,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, profile.options(), kl, nucleus,
                 fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
                 categoryMinEntries, worker);
     }
 
     public SuppressionMatrixRequest withOptions(AnalysisOptions options) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withKl(SuppressionOptions kl) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withNucleus(NucleusSpec nucleus) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withFullRecompute(boolean fullRecompute) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withKernel(Kernel kernel) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withVariantsPerCall(int variantsPerCall) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withBatchSize(int batchSize) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withParallel(int parallel) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, OptionalInt.of(parallel), distancePooling, categoryAggregate,
                 categoryMinEntries, worker);
     }
 
     public SuppressionMatrixRequest withDistancePooling(DistancePooling distancePooling) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }
 
     public SuppressionMatrixRequest withCategoryAggregate(CategoryAggregate aggregate) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, Optional.of(aggregate),
                 categoryMinEntries, worker);
     }
 
     public SuppressionMatrixRequest withCategoryMinEntries(int minEntries) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, minEntries, worker);
     }
 
     public SuppressionMatrixRequest withWorker(WorkerTarget worker) {
-        return new SuppressionMatrixRequest(data, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
                 worker);
     }

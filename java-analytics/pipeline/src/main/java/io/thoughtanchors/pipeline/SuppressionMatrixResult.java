@@ -3,7 +3,6 @@ package io.thoughtanchors.pipeline;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.CategoryPair;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistanceCurve;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.PairStat;
-import io.thoughtanchors.data.LabeledChunk;
 import io.thoughtanchors.pipeline.output.PublishedComparison;
 import io.thoughtanchors.pipeline.suppression.TraceSuppression;
 import io.thoughtanchors.worker.ModelInfo;
@@ -20,19 +19,22 @@ import java.util.Optional;
  * @param model          the worker's model
  * @param traces         every trace's matrices, in the order read
  * @param byDistance     the row-normalised matrices averaged by sentence distance
- * @param byCategoryPair the row-normalised matrices averaged by (receiving, suppressed) category
+ * @param byCategoryPair the row-normalised matrices averaged by (receiving, suppressed) category, over the traces
+ *                       with sentence categories; empty when none has them
+ * @param notComputed    why each absent result is absent, by the name run.json gives it
  * @param comparisons    ours against the published step_importance_supp.json, for traces that have one
  * @param passesComputed forward passes (variants) this run asked for, baselines included
  * @param passSeconds    wall time of all passes
  * @param files          every file written into the output folder, in order (run.json last)
  */
 public record SuppressionMatrixResult(SuppressionMatrixRequest request, ModelInfo model, List<TraceMatrix> traces,
-                                      DistanceCurve byDistance, Map<CategoryPair, PairStat> byCategoryPair,
-                                      List<PublishedComparison> comparisons, int passesComputed, double passSeconds,
+                                      DistanceCurve byDistance, Optional<Map<CategoryPair, PairStat>> byCategoryPair,
+                                      Map<String, String> notComputed, List<PublishedComparison> comparisons, int passesComputed, double passSeconds,
                                       Path outputDir, List<Path> files, List<String> warnings) {
 
     public SuppressionMatrixResult {
         traces = List.copyOf(traces);
+        notComputed = Map.copyOf(notComputed);
         comparisons = List.copyOf(comparisons);
         files = List.copyOf(files);
         warnings = List.copyOf(warnings);
@@ -53,20 +55,15 @@ public record SuppressionMatrixResult(SuppressionMatrixRequest request, ModelInf
             return passes.input().input().ranges().labelIndex();
         }
 
-        /** Each analysed sentence's category ("unlabelled" without a labelled chunk). */
+        /** Each analysed sentence's category ("unlabelled" without one: the label of the averages' table). */
         public List<String> tags() {
-            return Arrays.stream(labelIndex()).mapToObj(l -> chunk(l).map(LabeledChunk::primaryTag)
-                    .orElse("unlabelled")).toList();
+            return Arrays.stream(labelIndex()).mapToObj(l -> plan.trace().category(l).orElse("unlabelled")).toList();
         }
 
-        /** Each analysed sentence's labelled chunk text ("" without one). */
+        /** Each analysed sentence's chunk text ("" without one: the published format's source text). */
         public List<String> texts() {
-            return Arrays.stream(labelIndex()).mapToObj(l -> chunk(l).map(LabeledChunk::chunk).orElse("")).toList();
-        }
-
-        private Optional<LabeledChunk> chunk(int label) {
-            return label >= 0 && label < plan.trace().numLabeled() ? Optional.of(plan.trace().chunks().get(label))
-                    : Optional.empty();
+            List<String> chunks = plan.trace().chunks();
+            return Arrays.stream(labelIndex()).mapToObj(l -> l >= 0 && l < chunks.size() ? chunks.get(l) : "").toList();
         }
     }
 

@@ -3,7 +3,6 @@ package io.thoughtanchors.pipeline;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
 import io.thoughtanchors.analysis.suppression.SuppFormat;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging;
-import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.PipelineListener.Stage;
 import io.thoughtanchors.pipeline.SuppressionMatrixResult.TraceMatrix;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
@@ -29,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +37,11 @@ import java.util.stream.Stream;
  * output folder with run.json last.
  */
 final class SuppressionMatrixRun {
+
+    /** A matrix of one sentence has no entry below its diagonal: nothing to normalise, average or draw. */
+    static final int MIN_SENTENCES = 2;
+    /** The averages that need sentence categories, as run.json names them. */
+    static final String BY_CATEGORY_PAIR = "averages by category pair";
 
     /** What the worker must be able to do (and {@link Kernel#CAPABILITY} for the MONKEYPATCH kernel). */
     static final List<String> CAPABILITIES = List.of("logits.nucleus", "suppression.all_heads");
@@ -54,8 +59,10 @@ final class SuppressionMatrixRun {
         List<String> capabilities = request.kernel() == Kernel.MASK ? CAPABILITIES
                 : Stream.concat(CAPABILITIES.stream(), Stream.of(Kernel.CAPABILITY)).toList();
         int inFlight = request.effectiveParallel();
-        List<TracePlan> plans = TraceReader.readTree(request.data()).stream()
-                .map(t -> TracePlan.of(t, request.options())).toList();
+        Inputs.Kept kept = Inputs.withAtLeast(Inputs.plans(Inputs.read(request.data(), request.dataOptions(), events),
+                request.options()), MIN_SENTENCES, "a suppression matrix", "each entry is a sentence's response to"
+                + " suppressing an earlier one", events);
+        List<TracePlan> plans = kept.plans();
         long t1 = System.nanoTime();
         output.create();
         Path cacheRoot = AttentionCache.root(request.cache().orElse(null), output.dir());
@@ -87,9 +94,23 @@ final class SuppressionMatrixRun {
         List<TraceMatrix> matrices = results.stream().map(r -> matrices(r, request)).toList();
         SuppressionAveraging.DistanceCurve byDistance = SuppressionAveraging.byDistance(
                 matrices.stream().map(TraceMatrix::normalised).toList(), request.distancePooling());
-        var byCategoryPair = SuppressionAveraging.byCategoryPair(matrices.stream().map(m ->
-                        new SuppressionAveraging.TraceMatrix(m.traceId(), m.normalised(), m.tags())).toList(),
-                request.effectiveCategoryAggregate(), request.categoryMinEntries());
+        // Category pairs need sentence categories: only the labelled traces take part.
+        List<SuppressionAveraging.TraceMatrix> labelled = matrices.stream()
+                .filter(m -> m.plan().trace().labels().isPresent())
+                .map(m -> new SuppressionAveraging.TraceMatrix(m.traceId(), m.normalised(), m.tags())).toList();
+        Map<String, String> notComputed = new LinkedHashMap<>();
+        Optional<Map<SuppressionAveraging.CategoryPair, SuppressionAveraging.PairStat>> byCategoryPair = Optional.empty();
+        if (labelled.isEmpty()) {
+            notComputed.put(BY_CATEGORY_PAIR, "no trace has sentence categories (the function_tags of"
+                    + " chunks_labeled.json, or the labels of a trace file)");
+        } else {
+            byCategoryPair = Optional.of(SuppressionAveraging.byCategoryPair(labelled,
+                    request.effectiveCategoryAggregate(), request.categoryMinEntries()));
+            if (labelled.size() < matrices.size()) {
+                events.warning((matrices.size() - labelled.size()) + " of " + matrices.size() + " traces have no"
+                        + " sentence categories and are left out of the averages by category pair");
+            }
+        }
         List<PublishedComparison> comparisons = writeResults(output, matrices, byDistance, byCategoryPair,
                 model.syntheticWeights());
         comparisons.forEach(c -> NanWarnings.comparison(c).ifPresent(events::warning));
@@ -100,12 +121,13 @@ final class SuppressionMatrixRun {
         timings.put("matrices_and_results", ReceiversRun.seconds(t2, t3));
         timings.put("total", ReceiversRun.seconds(t0, t3));
         SuppressionRunReport report = new SuppressionRunReport(started, request.data().toAbsolutePath().normalize(),
-                output.dir(), cacheRoot, workerJson, model, request.profile(), request.options(), request.kl(),
-                settings, inFlight, request.distancePooling(), request.effectiveCategoryAggregate(),
-                request.categoryMinEntries(), results, timings, events.warnings());
+                request.dataOptions(), output.dir(), cacheRoot, workerJson, model, request.profile(), request.options(),
+                request.kl(), settings, inFlight, request.distancePooling(), request.effectiveCategoryAggregate(),
+                request.categoryMinEntries(), results, kept.leftOut(), notComputed, timings, events.warnings());
         output.write(OutputFolder.RUN_JSON, Json.write(report.toJson()));
-        return new SuppressionMatrixResult(request, model, matrices, byDistance, byCategoryPair, comparisons,
-                report.computedPasses(), report.passSeconds(), output.dir(), output.written(), events.warnings());
+        return new SuppressionMatrixResult(request, model, matrices, byDistance, byCategoryPair, notComputed,
+                comparisons, report.computedPasses(), report.passSeconds(), output.dir(), output.written(),
+                events.warnings());
     }
 
     private static TraceMatrix matrices(TraceSuppression.Result r, SuppressionMatrixRequest request) {
@@ -115,8 +137,8 @@ final class SuppressionMatrixRun {
 
     private static List<PublishedComparison> writeResults(OutputFolder output, List<TraceMatrix> matrices,
                                                           SuppressionAveraging.DistanceCurve byDistance,
-                                                          Map<SuppressionAveraging.CategoryPair,
-                                                                  SuppressionAveraging.PairStat> byCategoryPair,
+                                                          Optional<Map<SuppressionAveraging.CategoryPair,
+                                                                  SuppressionAveraging.PairStat>> byCategoryPair,
                                                           boolean synthetic) {
         List<PublishedComparison> comparisons = new ArrayList<>();
         for (TraceMatrix m : matrices) {
@@ -133,7 +155,8 @@ final class SuppressionMatrixRun {
             });
         }
         output.write("suppression_by_distance.csv", SuppressionTables.byDistance(byDistance).csv());
-        output.write("suppression_by_category_pair.csv", SuppressionTables.byCategoryPair(byCategoryPair).csv());
+        output.write("suppression_by_category_pair.csv", SuppressionTables.byCategoryPair(byCategoryPair.orElse(Map.of()))
+                .csv());
         if (!comparisons.isEmpty()) {
             output.write("published_comparison.csv", SuppressionTables.comparisons(comparisons).csv());
         }

@@ -13,8 +13,7 @@ public record TracePlan(Trace trace, SentenceLayout layout, String textSha256) {
     public static TracePlan of(Trace trace, AnalysisOptions options) {
         SentenceLayout layout;
         try {
-            layout = SentenceLayout.of(trace.baseSolution(), trace.chunks(), options.sentenceSource(),
-                    options.sentenceMatch());
+            layout = SentenceLayout.of(trace.text(), trace.chunks(), options.sentenceSource(), options.sentenceMatch());
         } catch (SentenceNotFoundException e) {
             throw PipelineException.badInput("trace " + trace.id() + ": " + e.getMessage(), e);
         }
@@ -22,7 +21,7 @@ public record TracePlan(Trace trace, SentenceLayout layout, String textSha256) {
             throw PipelineException.badInput("trace " + trace.id() + ": no sentences to analyse (source "
                     + options.sentenceSource() + ")", null);
         }
-        return new TracePlan(trace, layout, CacheKey.textSha256(trace.baseSolution().fullCot(), layout.sentences()));
+        return new TracePlan(trace, layout, CacheKey.textSha256(trace.text().modelText(), layout.sentences()));
     }
 
     public String id() {
@@ -31,6 +30,6 @@ public record TracePlan(Trace trace, SentenceLayout layout, String textSha256) {
 
     /** The model text the sentences were located in. */
     public String text() {
-        return trace.baseSolution().fullCot();
+        return trace.text().modelText();
     }
 }

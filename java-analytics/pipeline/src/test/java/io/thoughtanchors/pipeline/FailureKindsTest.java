@@ -61,7 +61,7 @@ class FailureKindsTest {
                 .receivers(request().withProfile(Profile.REF_HEAD)));
 
         assertEquals(PipelineException.Kind.BAD_INPUT, e.kind(), e.getMessage());
-        assertTrue(e.getMessage().contains("NaN kurtosis in trace") && e.getMessage().contains("layer 0 head 0")
+        assertTrue(e.getMessage().contains("NaN kurtosis in trace") && e.getMessage().contains("layer 1 head 0")
                 && e.getMessage().contains("--nan-heads FAIL"), e.getMessage());
     }
 

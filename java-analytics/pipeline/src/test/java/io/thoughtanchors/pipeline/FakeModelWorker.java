@@ -60,7 +60,8 @@ public class FakeModelWorker implements ModelWorker {
     public boolean unreachable;
     /** A broken worker: NaN for every attention value and every logit it sends. */
     public boolean nanValues;
-    /** Layer 0 head 0 attends evenly (every lower-triangle cell 0.5): its vertical scores are flat, its kurtosis NaN. */
+    /** Layer 1 head 0 attends evenly (every lower-triangle cell 0.5): its vertical scores are flat, its kurtosis NaN
+     * (layer 1: the NaN checks skip layer 0, whose NaN heads just drop out). */
     public boolean flatHead;
     /** Reports logits.prefix_reuse and ships a variant from its first suppressed token; false: always from 0. */
     public boolean prefixReuse = true;
@@ -147,7 +148,7 @@ public class FakeModelWorker implements ModelWorker {
         int m = query.poolRanges().size();
         for (int l = 0; l < layers; l++) {
             for (int h = 0; h < heads; h++) {
-                float[] values = flatHead && l == 0 && h == 0 ? flatMatrix(m) : causalMatrix(text.hashCode(), l, h, m);
+                float[] values = flatHead && l == 1 && h == 0 ? flatMatrix(m) : causalMatrix(text.hashCode(), l, h, m);
                 if (nanValues) {
                     Arrays.fill(values, Float.NaN);
                 }

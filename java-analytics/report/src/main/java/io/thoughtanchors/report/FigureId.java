@@ -28,15 +28,10 @@ public enum FigureId {
     /** Why {@code model} cannot draw this figure, or empty when it can. */
     public Optional<String> missingIn(ReportModel model) {
         return switch (this) {
-            case RELIABILITY -> model.reliability().isPresent() ? Optional.empty()
-                    : Optional.of("split-half reliability needs at least two traces");
-            case CATEGORY_BOXPLOT -> model.categories().perTrace().values().stream().anyMatch(m -> !m.isEmpty())
-                    ? Optional.empty() : Optional.of("no trace has labelled sentence categories");
-            case SUPPRESSION_MATRIX, SUPPRESSION_BY_DISTANCE -> model.suppression().isPresent() ? Optional.empty()
-                    : Optional.of("no suppression matrix was given for trace " + model.focus().traceId());
-            case RECEIVER_VS_COUNTERFACTUAL -> model.blackBox().isPresent() ? Optional.empty()
-                    : Optional.of("no trace has counterfactual importance (chunks_labeled.json without"
-                    + " counterfactual_importance_accuracy)");
+            case RELIABILITY -> model.notComputed(ReportModel.Part.RELIABILITY);
+            case CATEGORY_BOXPLOT -> model.notComputed(ReportModel.Part.CATEGORIES);
+            case SUPPRESSION_MATRIX, SUPPRESSION_BY_DISTANCE -> model.notComputed(ReportModel.Part.SUPPRESSION);
+            case RECEIVER_VS_COUNTERFACTUAL -> model.notComputed(ReportModel.Part.BLACK_BOX);
             default -> Optional.empty();
         };
     }

@@ -125,7 +125,12 @@ public final class HtmlReport {
                 f.append("<div class=\"chart\" id=\"").append(id.fileStem).append("\" role=\"img\" aria-label=\"")
                         .append(escape(id.caption)).append("\"></div>\n");
                 if (id == FigureId.CATEGORY_BOXPLOT) {
-                    f.append(pairTests(model.categories().tests()));
+                    f.append(pairTests(model.categories().orElseThrow().tests()));
+                }
+                if (id == FigureId.RECEIVER_VS_COUNTERFACTUAL) {
+                    model.notComputed(ReportModel.Part.RESIDUAL_CORRELATION).ifPresent(reason -> f.append(
+                            "<p class=\"not-computed\">not computed: the residualised Spearman against the resampling"
+                                    + " matrix: ").append(escape(reason)).append("</p>\n"));
                 }
             }
             f.append("<figcaption>").append(escape(id.caption));
@@ -215,13 +220,16 @@ public final class HtmlReport {
             return o;
         }).orElse(NODES.nullNode()));
 
+        // The category order colours every chart; the per-trace values exist only with sentence categories.
         ObjectNode categories = root.putObject("categories");
-        categories.set("names", strings(model.categories().categories()));
         categories.set("order", strings(model.categoryOrder()));
-        ObjectNode perTrace = categories.putObject("perTrace");
-        model.categories().perTrace().forEach((category, byTrace) -> {
-            ObjectNode values = perTrace.putObject(category);
-            byTrace.forEach((trace, value) -> values.set(trace, number(value == null ? Double.NaN : value)));
+        model.categories().ifPresent(c -> {
+            categories.set("names", strings(c.categories()));
+            ObjectNode perTrace = categories.putObject("perTrace");
+            c.perTrace().forEach((category, byTrace) -> {
+                ObjectNode values = perTrace.putObject(category);
+                byTrace.forEach((trace, value) -> values.set(trace, number(value == null ? Double.NaN : value)));
+            });
         });
 
         ArrayNode traces = root.putArray("traces");
@@ -240,10 +248,14 @@ public final class HtmlReport {
             o.set("pearsonR", number(b.pearsonR()));
             o.set("pearsonP", number(b.pearsonP()));
             o.set("spearmanR", number(b.spearmanR()));
-            o.set("meanResidualSpearman", number(b.meanResidualSpearman()));
-            o.set("ciLow", number(b.ciLow()));
-            o.set("ciHigh", number(b.ciHigh()));
-            o.put("tracesUsed", b.tracesUsed());
+            o.set("residual", b.residual().<JsonNode>map(r -> {
+                ObjectNode residual = NODES.objectNode();
+                residual.set("meanSpearman", number(r.meanSpearman()));
+                residual.set("ciLow", number(r.ciLow()));
+                residual.set("ciHigh", number(r.ciHigh()));
+                residual.put("tracesUsed", r.tracesUsed());
+                return residual;
+            }).orElse(NODES.nullNode()));
             return o;
         }).orElse(NODES.nullNode()));
 
@@ -260,6 +272,9 @@ public final class HtmlReport {
             o.set("seByDistance", numbers(p.seByDistance()));
             return o;
         }).orElse(NODES.nullNode()));
+
+        ObjectNode notComputed = root.putObject("notComputed");
+        model.notComputed().forEach((part, reason) -> notComputed.put(part.name(), reason));
 
         try {
             // '<' only occurs inside JSON strings, where \u003c is the same character: no text can close the script.

@@ -1,6 +1,7 @@
 package io.thoughtanchors.report;
 
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,24 +11,53 @@ import java.util.Set;
 
 /**
  * Everything a report shows, already computed: {@link StaticFigures} and {@link HtmlReport} only draw it.
- * Missing numbers are NaN; parts a run did not produce are empty optionals. Matrices are row-major
+ * Missing numbers are NaN; parts a run did not produce are empty optionals, each with the reason the page shows
+ * ("not computed: <reason>") in {@code notComputed}. Matrices are row-major
  * {@code [receiving sentence][attended or suppressed sentence]}, NaN where undefined (upper triangle).
  *
  * @param settings    what ran: shown at the top of the page and in every figure title
  * @param kurtosis    mean kurtosis of every head and the selected receiver heads (Figure 4 C–D)
  * @param reliability split-half agreement of head kurtosis (Figure 4 E); empty with fewer than two traces
- * @param categories  receiver-head score by sentence category and the paired tests (Figure 5)
+ * @param categories  receiver-head score by sentence category and the paired tests (Figure 5); empty without
+ *                    sentence categories
  * @param sentences   every analysed sentence of every trace (bar charts, black-box scatter, hover text)
  * @param focus       the trace drawn sentence by sentence (Figure 4 A–B, bar charts)
  * @param blackBox    receiver scores against counterfactual importance; empty when no trace has importance
  * @param suppression the focus trace's suppression matrix (Figure 6); empty when none was given
+ * @param notComputed why each absent part is absent; a part is absent exactly when it has a reason here
  */
 public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<Reliability> reliability,
-                          CategoryScores categories, List<Sentence> sentences, FocusTrace focus,
-                          Optional<BlackBox> blackBox, Optional<Suppression> suppression) {
+                          Optional<CategoryScores> categories, List<Sentence> sentences, FocusTrace focus,
+                          Optional<BlackBox> blackBox, Optional<Suppression> suppression,
+                          Map<Part, String> notComputed) {
+
+    /** The parts of a report that may be absent. */
+    public enum Part { RELIABILITY, CATEGORIES, BLACK_BOX, RESIDUAL_CORRELATION, SUPPRESSION }
 
     public ReportModel {
         sentences = List.copyOf(sentences);
+        EnumMap<Part, String> reasons = new EnumMap<>(Part.class);
+        reasons.putAll(notComputed);
+        notComputed = Collections.unmodifiableMap(reasons);
+        requireReason(Part.RELIABILITY, reliability.isPresent(), notComputed);
+        requireReason(Part.CATEGORIES, categories.isPresent(), notComputed);
+        requireReason(Part.BLACK_BOX, blackBox.isPresent(), notComputed);
+        requireReason(Part.SUPPRESSION, suppression.isPresent(), notComputed);
+        if (blackBox.isPresent()) {
+            requireReason(Part.RESIDUAL_CORRELATION, blackBox.get().residual().isPresent(), notComputed);
+        }
+    }
+
+    private static void requireReason(Part part, boolean present, Map<Part, String> reasons) {
+        if (present == reasons.containsKey(part)) {
+            throw new IllegalArgumentException(part + (present ? " is present but has a reason for being absent"
+                    : " is absent without a reason"));
+        }
+    }
+
+    /** Why {@code part} is absent, or empty when it is present. */
+    public Optional<String> notComputed(Part part) {
+        return Optional.ofNullable(notComputed.get(part));
     }
 
     /**
@@ -35,7 +65,7 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
      * (and so the one colour per category) of every figure and chart.
      */
     public List<String> categoryOrder() {
-        Set<String> order = new LinkedHashSet<>(categories.categories());
+        Set<String> order = new LinkedHashSet<>(categories.map(CategoryScores::categories).orElse(List.of()));
         sentences.forEach(s -> order.add(s.category()));
         return List.copyOf(order);
     }
@@ -165,11 +195,18 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
     /**
      * Receiver scores against counterfactual importance over every sentence having both.
      *
-     * @param meanResidualSpearman the per-trace mean of the residualised Spearman ρ (§8.3) and its 95% CI
-     * @param tracesUsed           traces that entered that mean (finite, after trimming)
+     * @param residual the receiver-vs-resampling comparison, when the traces have a resampling matrix
      */
-    public record BlackBox(double pearsonR, double pearsonP, double spearmanR, int pairs, double meanResidualSpearman,
-                           double ciLow, double ciHigh, int tracesUsed) {
+    public record BlackBox(double pearsonR, double pearsonP, double spearmanR, int pairs, Optional<Residual> residual) {
+    }
+
+    /**
+     * The per-trace mean of the residualised Spearman ρ of receiver scores against resampling scores (§8.3) and
+     * its 95% CI.
+     *
+     * @param tracesUsed traces that entered that mean (finite, after trimming)
+     */
+    public record Residual(double meanSpearman, double ciLow, double ciHigh, int tracesUsed) {
     }
 
     /**

@@ -65,7 +65,7 @@ public final class StaticFigures {
             case KURTOSIS_BY_LAYER -> kurtosisByLayer(model);
             case KURTOSIS_HISTOGRAM -> kurtosisHistogram(model);
             case RELIABILITY -> reliability(model, model.reliability().orElseThrow());
-            case CATEGORY_BOXPLOT -> categoryBoxplot(model);
+            case CATEGORY_BOXPLOT -> categoryBoxplot(model, model.categories().orElseThrow());
             case SUPPRESSION_MATRIX -> suppressionMatrix(model, model.suppression().orElseThrow());
             case SUPPRESSION_BY_DISTANCE -> suppressionByDistance(model, model.suppression().orElseThrow());
             case RECEIVER_VS_COUNTERFACTUAL -> receiverVsCounterfactual(model, model.blackBox().orElseThrow());
@@ -238,8 +238,8 @@ public final class StaticFigures {
     }
 
     // Figure 5
-    private static FigurePage categoryBoxplot(ReportModel model) {
-        CategoryGroups groups = CategoryGroups.of(model.categories());
+    private static FigurePage categoryBoxplot(ReportModel model, CategoryScores categories) {
+        CategoryGroups groups = CategoryGroups.of(categories);
         List<Plot> plots = new ArrayList<>();
         if (!groups.scores().isEmpty()) {
             // BoxPlot sorts its arrays in place.
@@ -351,11 +351,13 @@ public final class StaticFigures {
                 MEDIUM_LINE));
         Canvas canvas = canvas(x.padded(0.03), PlotRange.of(column(xy, 1)).padded(0.05), plots);
         canvas.setAxisLabels("counterfactual importance (black-box)", "receiver-head score");
+        String residual = blackBox.residual().map(r -> String.format(Locale.ROOT, "per-trace residualised ρ against"
+                + " resampling = %.2f (95%% CI %.2f to %.2f, %d %s)", r.meanSpearman(), r.ciLow(), r.ciHigh(),
+                r.tracesUsed(), r.tracesUsed() == 1 ? "trace" : "traces")).orElse("residualised ρ against resampling"
+                + " not computed");
         String statistics = String.format(Locale.ROOT, "Pearson r = %.2f (p = %s), Spearman ρ = %.2f over %d"
-                        + " sentences; per-trace residualised ρ = %.2f (95%% CI %.2f to %.2f, %d %s)",
-                blackBox.pearsonR(), pValue(blackBox.pearsonP()), blackBox.spearmanR(), blackBox.pairs(),
-                blackBox.meanResidualSpearman(), blackBox.ciLow(), blackBox.ciHigh(), blackBox.tracesUsed(),
-                blackBox.tracesUsed() == 1 ? "trace" : "traces");
+                        + " sentences; %s", blackBox.pearsonR(), pValue(blackBox.pearsonP()), blackBox.spearmanR(),
+                blackBox.pairs(), residual);
         List<LegendEntry> legend = List.of(
                 new LegendEntry("sentence (" + points.size() + ")", FigurePalette.MAIN, Glyph.DOT),
                 new LegendEntry("least-squares line", FigurePalette.REFERENCE, Glyph.LINE));

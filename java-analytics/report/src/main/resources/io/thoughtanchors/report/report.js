@@ -381,7 +381,9 @@
     return {
       ...base(el, 'Receiver-head score against counterfactual importance', [
         `${b.pairs} sentences · Pearson r = ${fmt(b.pearsonR, 3)} (p = ${fmt(b.pearsonP, 3)}) · Spearman ρ = ${fmt(b.spearmanR, 3)}`,
-        `per-trace mean of the residualised ρ: ${fmt(b.meanResidualSpearman, 3)} [95% CI ${fmt(b.ciLow, 3)}, ${fmt(b.ciHigh, 3)}] over ${b.tracesUsed} trace${b.tracesUsed === 1 ? '' : 's'}`,
+        b.residual
+          ? `per-trace mean of the residualised ρ against resampling: ${fmt(b.residual.meanSpearman, 3)} [95% CI ${fmt(b.residual.ciLow, 3)}, ${fmt(b.residual.ciHigh, 3)}] over ${b.residual.tracesUsed} trace${b.residual.tracesUsed === 1 ? '' : 's'}`
+          : `residualised ρ against resampling not computed: ${data.notComputed.RESIDUAL_CORRELATION}`,
       ], { left: 70, bottom: 100 }),
       legend: { bottom: 4, left: 12, right: 12 },
       xAxis: edgeAxis('counterfactual importance (change in answer accuracy)', 28, { scale: true }),

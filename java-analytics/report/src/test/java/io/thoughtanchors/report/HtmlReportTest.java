@@ -2,6 +2,7 @@ package io.thoughtanchors.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,8 @@ class HtmlReportTest {
         assertTrue(sentence.text().contains("<b>") && sentence.text().contains("&"), "the sample text needs escaping");
         assertEquals(sentence.receiverScore(), trace.at("/receiverScore/7").asDouble(), sentence.receiverScore() * 1e-5);
         assertEquals(model.kurtosis().topHeads().get(0).toString(), data.at("/kurtosis/topHeads/0/label").asText());
-        assertEquals(model.categories().categories().size(), data.at("/categories/names").size());
+        assertEquals(model.categories().orElseThrow().categories().size(), data.at("/categories/names").size());
+        assertEquals(0, data.get("notComputed").size());
     }
 
     @Test
@@ -111,7 +113,7 @@ class HtmlReportTest {
                 s.profile(), List.of("top k: <3>"), Map.of("device", "cuda & <cpu>"), s.dataPath(), s.created(),
                 s.traceIds());
         String page = HtmlReport.render(new ReportModel(odd, full.kurtosis(), full.reliability(), full.categories(),
-                full.sentences(), full.focus(), full.blackBox(), full.suppression()), List.of());
+                full.sentences(), full.focus(), full.blackBox(), full.suppression(), full.notComputed()), List.of());
         assertTrue(page.contains("<title>Report &lt;i&gt;&amp;&lt;/i&gt;</title>"));
         assertTrue(page.contains("top k: &lt;3&gt;"));
         assertTrue(page.contains("cuda &amp; &lt;cpu&gt;"));
@@ -154,7 +156,34 @@ class HtmlReportTest {
         }
         assertEquals(4, missing, "reliability, suppression (2) and black box");
         String full = HtmlReport.render(SampleModels.full(), List.of());
-        assertFalse(full.contains("not computed:"));
+        assertFalse(full.contains("<p class=\"not-computed\">"), "no note when every part is present");
+    }
+
+    @Test
+    void withoutCategoriesFigure5IsNotedAndTheScatterSaysWhyItHasNoResidualLine() throws IOException {
+        ReportModel unlabelled = SampleModels.unlabelled();
+        String page = HtmlReport.render(unlabelled, List.of());
+        assertTrue(page.contains("<p class=\"not-computed\">not computed: no trace has sentence categories</p>"));
+        assertFalse(page.contains("<div class=\"chart\" id=\"fig5_receiver_score_by_category\""));
+        assertTrue(page.contains("<div class=\"chart\" id=\"receiver_vs_counterfactual\""));
+        assertTrue(page.contains("not computed: the residualised Spearman against the resampling matrix: no trace has"
+                + " a step_importance.json"));
+        JsonNode data = MAPPER.readTree(dataBlock(page));
+        assertTrue(data.at("/blackBox/residual").isNull());
+        assertEquals("no trace has a step_importance.json", data.at("/notComputed/RESIDUAL_CORRELATION").asText());
+        assertTrue(data.at("/categories/names").isMissingNode() && data.at("/categories/order/0").asText()
+                .equals("unlabelled"), "the order still colours the charts");
+    }
+
+    @Test
+    void aPartIsAbsentExactlyWhenItHasAReason() {
+        ReportModel m = SampleModels.minimal();
+        assertThrows(IllegalArgumentException.class, () -> new ReportModel(m.settings(), m.kurtosis(), m.reliability(),
+                m.categories(), m.sentences(), m.focus(), m.blackBox(), m.suppression(), Map.of()));
+        ReportModel full = SampleModels.full();
+        assertThrows(IllegalArgumentException.class, () -> new ReportModel(full.settings(), full.kurtosis(),
+                full.reliability(), full.categories(), full.sentences(), full.focus(), full.blackBox(),
+                full.suppression(), Map.of(ReportModel.Part.CATEGORIES, "a reason for a present part")));
     }
 
     /** Pages for the headless-browser check (tests/test_report_browser.py), written where `make test-java` builds. */
@@ -166,6 +195,7 @@ class HtmlReportTest {
                 "Two lines: <b>x</b> &amp;\n  then </script><script>window.__pwned = 1</script>", 0.02);
         write(dir.resolve("full/index.html"), HtmlReport.render(full, List.of(FigureId.values())));
         write(dir.resolve("minimal/index.html"), HtmlReport.render(SampleModels.minimal(), List.of()));
+        write(dir.resolve("unlabelled/index.html"), HtmlReport.render(SampleModels.unlabelled(), List.of()));
         // The size of a real run: 300 sentences, 48 layers × 40 heads.
         String large = HtmlReport.render(SampleModels.build(300, 48, 40, 3, true), List.of());
         write(dir.resolve("large/index.html"), large);
@@ -189,7 +219,7 @@ class HtmlReportTest {
         sentences.set(index, new ReportModel.Sentence(s.traceId(), s.index(), s.category(), text, receiverScore,
                 s.counterfactualImportance()));
         return new ReportModel(m.settings(), m.kurtosis(), m.reliability(), m.categories(), sentences, m.focus(),
-                m.blackBox(), m.suppression());
+                m.blackBox(), m.suppression(), m.notComputed());
     }
 
     private static String dataBlock(String page) {

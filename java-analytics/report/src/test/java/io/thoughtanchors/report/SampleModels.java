@@ -27,6 +27,23 @@ final class SampleModels {
         return build(12, 2, 2, 1, false);
     }
 
+    /**
+     * Two traces without sentence categories but with counterfactual importance and no resampling matrix (a
+     * math-rollouts tree without its step-attribution tree): no Figure 5, and the scatter without its residual line.
+     */
+    static ReportModel unlabelled() {
+        ReportModel m = build(30, 4, 3, 2, true);
+        Map<ReportModel.Part, String> reasons = Map.of(ReportModel.Part.CATEGORIES, "no trace has sentence categories",
+                ReportModel.Part.RESIDUAL_CORRELATION, "no trace has a step_importance.json",
+                ReportModel.Part.SUPPRESSION, "no suppression matrix was given");
+        List<ReportModel.Sentence> sentences = m.sentences().stream().map(x -> new ReportModel.Sentence(x.traceId(),
+                x.index(), "unlabelled", x.text(), x.receiverScore(), x.counterfactualImportance())).toList();
+        ReportModel.BlackBox b = m.blackBox().orElseThrow();
+        return new ReportModel(m.settings(), m.kurtosis(), m.reliability(), Optional.empty(), sentences, m.focus(),
+                Optional.of(new ReportModel.BlackBox(b.pearsonR(), b.pearsonP(), b.spearmanR(), b.pairs(),
+                        Optional.empty())), Optional.empty(), reasons);
+    }
+
     static ReportModel build(int n, int layers, int heads, int traces, boolean withOptional) {
         Random random = new Random(7);
         List<String> traceIds = new ArrayList<>();
@@ -100,13 +117,21 @@ final class SampleModels {
                 List.of("boundary mode: HEAD", "top k: 3", "proximity ignore: 4"),
                 Map.of("worker_version", "0.1.0", "torch", "2.13.0", "transformers", "5.17.0", "device", "cpu"),
                 "data/thought-anchors-sample", "2026-11-25T02:00:00Z", traceIds);
+        Map<ReportModel.Part, String> notComputed = new LinkedHashMap<>();
+        if (traces < 2) {
+            notComputed.put(ReportModel.Part.RELIABILITY, "split-half reliability needs at least two traces");
+        }
+        if (!withOptional) {
+            notComputed.put(ReportModel.Part.BLACK_BOX, "no trace has counterfactual importance");
+            notComputed.put(ReportModel.Part.SUPPRESSION, "no suppression matrix was given for trace " + traceIds.get(0));
+        }
         return new ReportModel(settings, new ReportModel.HeadKurtosis(layers, heads, kurtosis, top),
                 traces > 1 ? Optional.of(new ReportModel.Reliability("ALTERNATING", (traces + 1) / 2, traces / 2,
                         0.8, 0.001, 0.75, first, second)) : Optional.empty(),
-                new ReportModel.CategoryScores(List.of(CATEGORIES), perTrace, tests), sentences,
+                Optional.of(new ReportModel.CategoryScores(List.of(CATEGORIES), perTrace, tests)), sentences,
                 new ReportModel.FocusTrace(traceIds.get(0), top.get(0), matrix, layerScores),
-                withOptional ? Optional.of(new ReportModel.BlackBox(0.12, 0.01, 0.1, n * traces, 0.05, -0.02, 0.12, traces))
-                        : Optional.empty(),
-                suppression);
+                withOptional ? Optional.of(new ReportModel.BlackBox(0.12, 0.01, 0.1, n * traces,
+                        Optional.of(new ReportModel.Residual(0.05, -0.02, 0.12, traces)))) : Optional.empty(),
+                suppression, notComputed);
     }
 }

@@ -67,6 +67,15 @@ class StaticFiguresTest {
                 FigureId.RECEIVER_VS_COUNTERFACTUAL), lacking);
     }
 
+    @Test
+    void withoutCategoriesFigure5IsRefusedAndTheScatterIsDrawnWithoutItsResidualLine() {
+        ReportModel unlabelled = SampleModels.unlabelled();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StaticFigures.render(unlabelled, FigureId.CATEGORY_BOXPLOT));
+        assertEquals("no trace has sentence categories", e.getMessage());
+        assertTrue(distinctColours(decode(StaticFigures.render(unlabelled, FigureId.RECEIVER_VS_COUNTERFACTUAL))) > 40);
+    }
+
     @ParameterizedTest
     @EnumSource(FigureId.class)
     void aOneSentenceOneHeadModelStillDrawsEveryFigureItHas(FigureId id) {
@@ -123,7 +132,7 @@ class StaticFiguresTest {
         ReportModel trained = new ReportModel(new ReportModel.RunSettings(s.title(), s.modelId(), s.dtype(), false,
                 s.profile(), s.options(), s.worker(), s.dataPath(), s.created(), s.traceIds()), FULL.kurtosis(),
                 FULL.reliability(), FULL.categories(), FULL.sentences(), FULL.focus(), FULL.blackBox(),
-                FULL.suppression());
+                FULL.suppression(), FULL.notComputed());
 
         assertTrue(redPixelsInHeader(decode(StaticFigures.render(FULL, FigureId.KURTOSIS_HISTOGRAM))) > 100);
         assertEquals(0, redPixelsInHeader(decode(StaticFigures.render(trained, FigureId.KURTOSIS_HISTOGRAM))));

@@ -10,10 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * PAPER-ERA {@code get_receiver_x_uzay} (§8.3 item 2): residualise ρ and u by pooled OLS on
- * normalised position + sentence index (with intercept), correlate residuals per trace (Spearman), trim the
- * extremes and average; plus the recommended per-trace correlations of ρ with −cf_acc and |cf_acc|.
- * Normalised position is {@code j / (n − 1)} (the reference helper that defined it is not public).
+ * Receiver-head scores against black-box importance, two comparisons that need different data: the per-trace
+ * correlations with counterfactual importance (a per-sentence number) and PAPER-ERA {@code get_receiver_x_uzay}
+ * with the resampling score of the sentence-to-sentence matrix (§8.3).
  */
 public final class BlackBoxComparison {
     private static final double Z95 = 1.96;
@@ -21,7 +20,35 @@ public final class BlackBoxComparison {
     private BlackBoxComparison() {
     }
 
-    public static BlackBoxResult compare(List<TraceSentences> traces, Trim trim) {
+    /** The recommended per-trace Pearson and Spearman of ρ with −cf_acc and |cf_acc| (NaN pairs omitted). */
+    public static CounterfactualComparison counterfactual(List<TraceImportance> traces) {
+        List<String> ids = new ArrayList<>();
+        List<CorrelationResult> pNeg = new ArrayList<>();
+        List<CorrelationResult> sNeg = new ArrayList<>();
+        List<CorrelationResult> pAbs = new ArrayList<>();
+        List<CorrelationResult> sAbs = new ArrayList<>();
+        for (TraceImportance t : traces) {
+            ids.add(t.traceId());
+            double[] neg = new double[t.rho().length];
+            double[] abs = new double[t.rho().length];
+            for (int j = 0; j < neg.length; j++) {
+                neg[j] = -t.cfAccuracy()[j];
+                abs[j] = Math.abs(t.cfAccuracy()[j]);
+            }
+            pNeg.add(Correlation.pearson(t.rho(), neg));
+            sNeg.add(Correlation.spearman(t.rho(), neg));
+            pAbs.add(Correlation.pearson(t.rho(), abs));
+            sAbs.add(Correlation.spearman(t.rho(), abs));
+        }
+        return new CounterfactualComparison(ids, pNeg, sNeg, pAbs, sAbs);
+    }
+
+    /**
+     * Residualises ρ and u by pooled OLS on normalised position + sentence index (with intercept), correlates the
+     * residuals per trace (Spearman), trims the extremes and averages. Normalised position is {@code j / (n − 1)}
+     * (the reference helper that defined it is not public).
+     */
+    public static ResamplingComparison resampling(List<TraceSentences> traces, Trim trim) {
         int total = 0;
         for (TraceSentences t : traces) {
             for (boolean b : t.included()) {
@@ -49,10 +76,6 @@ public final class BlackBoxComparison {
 
         List<String> ids = new ArrayList<>();
         double[] perTrace = new double[traces.size()];
-        List<CorrelationResult> pNeg = new ArrayList<>();
-        List<CorrelationResult> sNeg = new ArrayList<>();
-        List<CorrelationResult> pAbs = new ArrayList<>();
-        List<CorrelationResult> sAbs = new ArrayList<>();
         k = 0;
         for (int r = 0; r < traces.size(); r++) {
             TraceSentences t = traces.get(r);
@@ -63,16 +86,6 @@ public final class BlackBoxComparison {
             perTrace[r] = Correlation.spearman(Arrays.copyOfRange(rr, k, k + m), Arrays.copyOfRange(ru, k, k + m)).r();
             k += m;
             ids.add(t.traceId());
-            double[] neg = new double[t.size()];
-            double[] abs = new double[t.size()];
-            for (int j = 0; j < t.size(); j++) {
-                neg[j] = -t.cfAccuracy()[j];
-                abs[j] = Math.abs(t.cfAccuracy()[j]);
-            }
-            pNeg.add(Correlation.pearson(t.rho(), neg));
-            sNeg.add(Correlation.spearman(t.rho(), neg));
-            pAbs.add(Correlation.pearson(t.rho(), abs));
-            sAbs.add(Correlation.spearman(t.rho(), abs));
         }
         double[] used = NanStats.withoutNaN(perTrace);
         Arrays.sort(used);
@@ -81,6 +94,6 @@ public final class BlackBoxComparison {
         }
         double mean = NanStats.mean(used);
         double se = NanStats.nanStdPopulation(used) / Math.sqrt(used.length);
-        return new BlackBoxResult(ids, perTrace, used, mean, se, mean - Z95 * se, mean + Z95 * se, pNeg, sNeg, pAbs, sAbs);
+        return new ResamplingComparison(ids, perTrace, used, mean, se, mean - Z95 * se, mean + Z95 * se);
     }
 }

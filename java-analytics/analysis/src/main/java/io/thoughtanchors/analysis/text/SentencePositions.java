@@ -36,9 +36,14 @@ public final class SentencePositions {
      * @throws SentenceNotFoundException "Sentence not found in text" naming the sentence index and a snippet
      */
     public static List<CharSpan> locate(String text, List<String> sentences, SentenceMatch match) {
+        return locate(text, sentences, match, 0);
+    }
+
+    /** As {@link #locate(String, List, SentenceMatch)}, searching from {@code from} on. */
+    public static List<CharSpan> locate(String text, List<String> sentences, SentenceMatch match, int from) {
         String t = normalizeSpaces(text);
         List<CharSpan> spans = new ArrayList<>(sentences.size());
-        int cursor = 0;
+        int cursor = from;
         for (int i = 0; i < sentences.size(); i++) {
             String s = normalizeSpaces(sentences.get(i));
             CharSpan span = find(t, s, cursor, match);

@@ -2,10 +2,13 @@ package io.thoughtanchors.analysis.text;
 
 /** Which sentence list is analysed (spec §2.2–2.4, §16.1). */
 public enum SentenceSource {
-    /** HEAD: {@code split_solution_keep_spacing(full_cot)}, n = n_lab − 1 (the final chunk is dropped). */
+    /** HEAD: {@code split_solution_keep_spacing} of the chain of thought, n = n_lab − 1 (the final chunk is dropped). */
     HEAD_KEEP_SPACING,
-    /** ARENA / recommended: all n_lab {@code chunks_labeled} strings, located in {@code full_cot}. */
+    /**
+     * ARENA / recommended: every chunk of the trace (the published labelled chunks, or the project's split of a
+     * chain of thought of one's own), located in the model text.
+     */
     ALL_LABELLED,
-    /** PAPER-ERA: the splitter with the tail kept, ranges found in {@code solution} and shifted by the prompt. */
+    /** PAPER-ERA: the splitter with the tail kept, ranges found in {@code solution} (the chain of thought on). */
     PAPER_SPLIT
 }

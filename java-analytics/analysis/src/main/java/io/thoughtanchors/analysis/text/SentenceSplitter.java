@@ -99,11 +99,25 @@ public final class SentenceSplitter {
      * whitespace that follows it, so that they tile the chain of thought.
      */
     public static List<String> keepSpacingSentences(String text) {
+        return keepSpacing(text, splitIntoChunks(text), 0);
+    }
+
+    /** {@code chunks} as verbatim substrings of {@code text}, searched from {@code from}, with their trailing space. */
+    public static List<String> keepSpacing(String text, List<String> chunks, int from) {
         List<String> out = new ArrayList<>();
-        for (ChunkRange r : chunkRanges(text, splitIntoChunks(text))) {
+        for (ChunkRange r : chunkRanges(text, chunks, from)) {
             out.add(text.substring(r.span().start(), r.span().end()));
         }
         return out;
+    }
+
+    /**
+     * The project's sentences of a chain of thought (no think tags): the reference split with the tail kept, which
+     * gives the published chunk lists ({@code chunks_labeled.json}, all n_lab chunks). Every trace of one's own is
+     * split by this, and its labels and importance are indexed by it.
+     */
+    public static List<String> sentences(String cot) {
+        return splitIntoChunks(PyText.strip(cot), Tail.KEEP);
     }
 
     /**
@@ -111,8 +125,13 @@ public final class SentenceSplitter {
      * left out of the result (the reference prints a warning), so callers must use {@link ChunkRange#chunkIndex()}.
      */
     public static List<ChunkRange> chunkRanges(String text, List<String> chunks) {
+        return chunkRanges(text, chunks, 0);
+    }
+
+    /** As {@link #chunkRanges(String, List)} with the cursor starting at {@code from} (the chain of thought's start). */
+    public static List<ChunkRange> chunkRanges(String text, List<String> chunks, int from) {
         List<ChunkRange> ranges = new ArrayList<>(chunks.size());
-        int pos = 0;
+        int pos = from;
         for (int ci = 0; ci < chunks.size(); ci++) {
             String chunk = chunks.get(ci);
             int start = text.indexOf(chunk, pos);

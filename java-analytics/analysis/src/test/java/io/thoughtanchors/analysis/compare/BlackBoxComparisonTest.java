@@ -12,6 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class BlackBoxComparisonTest {
 
     static List<TraceSentences> traces(double uSign, Random rnd) {
+        return traces(uSign, rnd, new ArrayList<>());
+    }
+
+    /** @param importance receives each trace's ρ with cf = −ρ */
+    static List<TraceSentences> traces(double uSign, Random rnd, List<TraceImportance> importance) {
         List<TraceSentences> out = new ArrayList<>();
         for (int r = 0; r < 5; r++) {
             int n = 20 + 5 * r;
@@ -25,25 +30,29 @@ class BlackBoxComparisonTest {
                 cf[j] = -rho[j];
                 inc[j] = j != 0; // e.g. the problem_setup sentence
             }
-            out.add(new TraceSentences("t" + r, rho, u, cf, inc));
+            out.add(new TraceSentences("t" + r, rho, u, inc));
+            importance.add(new TraceImportance("t" + r, rho, cf));
         }
         return out;
     }
 
     @Test
     void identicalScoresCorrelatePerfectlyAfterResidualising() {
-        BlackBoxResult r = BlackBoxComparison.compare(traces(1, new Random(1)), Trim.MIN_AND_MAX);
+        List<TraceImportance> importance = new ArrayList<>();
+        ResamplingComparison r = BlackBoxComparison.resampling(traces(1, new Random(1), importance), Trim.MIN_AND_MAX);
         assertArrayEquals(new double[] {1, 1, 1, 1, 1}, r.residualSpearman(), 1e-12);
         assertEquals(3, r.used().length);
         assertEquals(1.0, r.mean(), 1e-12);
         assertEquals(0.0, r.se(), 1e-12);
-        assertEquals(1.0, r.pearsonVsNegCf().get(0).r(), 1e-12);
-        assertEquals(1.0, r.spearmanVsAbsCf().get(0).r(), 1e-12);
+        CounterfactualComparison c = BlackBoxComparison.counterfactual(importance);
+        assertEquals(List.of("t0", "t1", "t2", "t3", "t4"), c.traceIds());
+        assertEquals(1.0, c.pearsonVsNegCf().get(0).r(), 1e-12);
+        assertEquals(1.0, c.spearmanVsAbsCf().get(0).r(), 1e-12);
     }
 
     @Test
     void negatedScoresGiveMinusOneAndNoTrimKeepsAll() {
-        BlackBoxResult r = BlackBoxComparison.compare(traces(-1, new Random(2)), Trim.NONE);
+        ResamplingComparison r = BlackBoxComparison.resampling(traces(-1, new Random(2)), Trim.NONE);
         assertEquals(5, r.used().length);
         assertEquals(-1.0, r.mean(), 1e-12);
         assertEquals(r.mean(), r.ciLow(), 1e-12);

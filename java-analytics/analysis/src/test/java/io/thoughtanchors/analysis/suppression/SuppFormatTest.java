@@ -3,7 +3,6 @@ package io.thoughtanchors.analysis.suppression;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.thoughtanchors.analysis.TestData;
 import io.thoughtanchors.data.Trace;
-import io.thoughtanchors.data.TraceReader;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +99,7 @@ class SuppFormatTest {
                 continue;
             }
             double[][] fromReader = SuppFormat.fromSourceTarget(t.stepImportanceSupp().get());
-            int n = t.numLabeled();
+            int n = t.numChunks();
             assertEquals(n, fromReader.length);
             // zero-row-mean property of row-normalised output, and row 1's single value is exactly 0
             double[] means = RowNormalisation.rowMeans(fromReader);
@@ -126,13 +125,13 @@ class SuppFormatTest {
             Path folder = dir.resolve("problem_" + problem);
             String json = Files.readString(folder.resolve("step_importance_supp.json"));
             double[][] ours = SuppFormat.fromJson(json);
-            Trace trace = TraceReader.readTrace(folder);
+            Trace trace = TestData.read(folder).get(0);
             assertSameMatrix(SuppFormat.fromSourceTarget(trace.stepImportanceSupp().orElseThrow()), ours);
-            assertEquals(trace.numLabeled(), ours.length);
+            assertEquals(trace.numChunks(), ours.length);
             // texts survive, and re-export → import reproduces the matrix exactly
             List<SuppFormat.SourceEntry> entries = SuppFormat.parse(json);
             List<String> texts = entries.stream().map(SuppFormat.SourceEntry::sourceChunkText).toList();
-            assertEquals(trace.chunks().get(7).chunk(), texts.get(7));
+            assertEquals(trace.chunks().get(7), texts.get(7));
             assertSameMatrix(ours, SuppFormat.fromJson(SuppFormat.toJson(ours, texts)));
         }
         assertEquals(3, checkPublished(TestData.sample()));

@@ -1,7 +1,7 @@
 package io.thoughtanchors.pipeline.output;
 
 import io.thoughtanchors.pipeline.PipelineException;
-import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.data.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

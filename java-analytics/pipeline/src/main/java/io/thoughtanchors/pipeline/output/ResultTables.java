@@ -3,12 +3,14 @@ package io.thoughtanchors.pipeline.output;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.analysis.attention.Head;
 import io.thoughtanchors.analysis.attention.HeadRankingResult;
-import io.thoughtanchors.analysis.compare.BlackBoxResult;
+import io.thoughtanchors.analysis.compare.CounterfactualComparison;
+import io.thoughtanchors.analysis.compare.ResamplingComparison;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
+import io.thoughtanchors.analysis.taxonomy.CategoryResult;
 import io.thoughtanchors.analysis.taxonomy.PairTest;
 import io.thoughtanchors.analysis.text.CharSpan;
 import io.thoughtanchors.analysis.text.TokenRanges;
-import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.ChunkImportance;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.pipeline.TracePlan;
 import io.thoughtanchors.pipeline.cache.Json;
@@ -20,6 +22,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The receivers command's result tables, in the order its help lists them. */
 public final class ResultTables {
@@ -37,16 +41,17 @@ public final class ResultTables {
         List<Trace> traces = plans.stream().map(TracePlan::trace).toList();
         return List.of(topHeads(r.ranking()), meanKurtosis(r.ranking()), kurtosisByTrace(r),
                 sentenceScores(r, traces, ranges), sentences(plans, ranges),
-                reliability(r), categoryTests(r), categoryValues(r, traces), blackBoxByTrace(r));
+                reliability(r), categoryTests(r), categoryValues(r), blackBoxByTrace(r));
     }
 
-    /** results.json: every table as row objects plus what is not a table. */
+    /** results.json: every table as row objects plus what is not a table, and why each part absent is absent. */
     public static Map<String, Object> resultsJson(ReceiverHeadResult r, List<Table> tables) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("traces", r.traceIds());
         json.put("layers", r.layers());
         json.put("heads", r.heads());
-        json.put("black_box_summary", r.blackBox().map(ResultTables::blackBoxSummary).orElse(null));
+        json.put("black_box_summary", r.resampling().map(ResultTables::blackBoxSummary).orElse(null));
+        json.put("not_computed", RunReport.notComputed(r.notComputed()));
         json.put("skipped_traces", r.ranking().skippedTraces());
         json.put("warnings", r.warnings());
         Map<String, Object> byName = new LinkedHashMap<>();
@@ -103,11 +108,11 @@ public final class ResultTables {
             }
             for (int s = 0; s < scores.length; s++) {
                 int label = labels[s];
-                LabeledChunk chunk = label >= 0 && label < trace.numLabeled() ? trace.chunks().get(label) : null;
-                rows.add(List.of(trace.id(), s, label, tokens.start()[s], tokens.end()[s],
-                        chunk == null ? "" : chunk.primaryTag(), scores[s],
-                        chunk == null ? Double.NaN : chunk.counterfactualImportanceAccuracy(),
-                        chunk == null ? "" : snippet(chunk.chunk())));
+                // Absent is an empty cell: a trace without categories or importance has no value to show, not NaN.
+                rows.add(Arrays.asList(trace.id(), s, label, tokens.start()[s], tokens.end()[s],
+                        trace.category(label).orElse(null), scores[s],
+                        trace.importance(label).map(ChunkImportance::counterfactualImportanceAccuracy).orElse(null),
+                        label >= 0 && label < trace.numChunks() ? snippet(trace.chunks().get(label)) : null));
             }
         }
         return new Table("sentence_scores", List.of("trace_id", "sentence_index", "label_index", "token_start",
@@ -126,10 +131,9 @@ public final class ResultTables {
             for (int s = 0; s < tokens.size(); s++) {
                 int label = tokens.labelIndex()[s];
                 CharSpan span = plan.layout().spans().get(tokens.sentenceIndex()[s]);
-                LabeledChunk chunk = label >= 0 && label < plan.trace().numLabeled()
-                        ? plan.trace().chunks().get(label) : null;
-                rows.add(List.of(plan.id(), s, label, span.start(), span.end(), tokens.start()[s], tokens.end()[s],
-                        chunk == null ? "" : chunk.primaryTag(), plan.text().substring(span.start(), span.end())));
+                rows.add(Arrays.asList(plan.id(), s, label, span.start(), span.end(), tokens.start()[s],
+                        tokens.end()[s], plan.trace().category(label).orElse(null),
+                        plan.text().substring(span.start(), span.end())));
             }
         }
         return new Table("sentences", List.of("trace_id", "sentence_index", "label_index", "char_start", "char_end",
@@ -138,7 +142,8 @@ public final class ResultTables {
 
     private static Table reliability(ReceiverHeadResult r) {
         List<List<Object>> rows = new ArrayList<>();
-        for (ReliabilityResult x : List.of(r.reliabilityAlternating(), r.reliabilityByProblem())) {
+        for (ReliabilityResult x : Stream.of(r.reliabilityAlternating(), r.reliabilityByProblem())
+                .flatMap(Optional::stream).toList()) {
             rows.add(List.of(x.mode().name(), x.tracesFirst(), x.tracesSecond(), x.pearson().n(), x.pearson().r(),
                     x.pearson().p(), x.spearman().r(), x.spearman().p()));
         }
@@ -148,44 +153,49 @@ public final class ResultTables {
 
     private static Table categoryTests(ReceiverHeadResult r) {
         List<List<Object>> rows = new ArrayList<>();
-        for (PairTest p : r.categories().tests()) {
+        for (PairTest p : r.categories().map(CategoryResult::tests).orElse(List.of())) {
             rows.add(List.of(p.categoryA(), p.categoryB(), p.tracesBeforeNaN(), p.test().n(), p.test().t(),
                     p.test().df(), p.test().p()));
         }
         return new Table("category_tests", List.of("category_a", "category_b", "traces", "n", "t", "df", "p"), rows);
     }
 
-    /** Per-trace category aggregates; the analysis keys them by the paper-era numeric id. */
-    private static Table categoryValues(ReceiverHeadResult r, List<Trace> traces) {
-        Map<Integer, String> idOf = idsByPnCi(traces);
+    /** Per-trace category aggregates; the analysis keys them by the trace's position. */
+    private static Table categoryValues(ReceiverHeadResult r) {
         List<List<Object>> rows = new ArrayList<>();
-        for (String category : r.categories().categories()) {
-            r.categories().perTrace().getOrDefault(category, Collections.emptySortedMap())
-                    .forEach((pnCi, value) -> rows.add(List.of(category, idOf.get(pnCi), value)));
-        }
+        r.categories().ifPresent(c -> {
+            for (String category : c.categories()) {
+                c.perTrace().getOrDefault(category, Collections.emptySortedMap())
+                        .forEach((trace, value) -> rows.add(List.of(category, r.traceIds().get(trace), value)));
+            }
+        });
         return new Table("category_values", List.of("category", "trace_id", "value"), rows);
     }
 
-    /** Trace id by the paper-era numeric id ({@code pn_ci}) the category analysis keys its values by. */
-    public static Map<Integer, String> idsByPnCi(List<Trace> traces) {
-        Map<Integer, String> idOf = new HashMap<>();
-        traces.forEach(t -> idOf.put(t.pnCi(), t.id()));
-        return idOf;
-    }
-
+    /** One row per trace in either comparison; a comparison a trace is not part of leaves its cells empty. */
     private static Table blackBoxByTrace(ReceiverHeadResult r) {
         List<List<Object>> rows = new ArrayList<>();
-        r.blackBox().ifPresent(b -> {
-            for (int t = 0; t < b.traceIds().size(); t++) {
-                rows.add(List.of(b.traceIds().get(t), b.residualSpearman()[t], b.pearsonVsNegCf().get(t).r(),
-                        b.spearmanVsNegCf().get(t).r(), b.pearsonVsAbsCf().get(t).r(), b.spearmanVsAbsCf().get(t).r()));
+        for (String id : r.traceIds()) {
+            Optional<Double> residual = r.resampling().flatMap(b -> {
+                int t = b.traceIds().indexOf(id);
+                return t < 0 ? Optional.empty() : Optional.of(b.residualSpearman()[t]);
+            });
+            Optional<Integer> cf = r.counterfactual().map(c -> c.traceIds().indexOf(id)).filter(t -> t >= 0);
+            if (residual.isEmpty() && cf.isEmpty()) {
+                continue;
             }
-        });
+            CounterfactualComparison c = r.counterfactual().orElse(null);
+            rows.add(Arrays.asList(id, residual.orElse(null),
+                    cf.map(t -> c.pearsonVsNegCf().get(t).r()).orElse(null),
+                    cf.map(t -> c.spearmanVsNegCf().get(t).r()).orElse(null),
+                    cf.map(t -> c.pearsonVsAbsCf().get(t).r()).orElse(null),
+                    cf.map(t -> c.spearmanVsAbsCf().get(t).r()).orElse(null)));
+        }
         return new Table("blackbox_by_trace", List.of("trace_id", "residual_spearman", "pearson_neg_cf",
                 "spearman_neg_cf", "pearson_abs_cf", "spearman_abs_cf"), rows);
     }
 
-    private static Map<String, Object> blackBoxSummary(BlackBoxResult b) {
+    private static Map<String, Object> blackBoxSummary(ResamplingComparison b) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("traces", b.traceIds().size());
         m.put("traces_used", b.used().length);

@@ -1,7 +1,9 @@
 package io.thoughtanchors.pipeline.output;
 
 import io.thoughtanchors.analysis.AnalysisOptions;
+import io.thoughtanchors.analysis.AnalysisPart;
 import io.thoughtanchors.analysis.Profile;
+import io.thoughtanchors.data.DataOptions;
 import io.thoughtanchors.pipeline.TracePlan;
 import io.thoughtanchors.pipeline.cache.CacheFiller;
 import io.thoughtanchors.pipeline.cache.CacheMetadata;
@@ -16,18 +18,23 @@ import java.util.List;
 import java.util.Map;
 
 /** run.json: what a receivers run used and did, enough to rerun it and to tell cached traces from computed ones. */
-public record RunReport(String command, Instant started, Path data, Path output, Path cache, Map<String, Object> worker,
-                 CacheFiller.Filled filled, List<TracePlan> plans, Profile profile, AnalysisOptions options,
-                 Map<String, Double> timingsSeconds, List<String> warnings) {
+public record RunReport(String command, Instant started, Path data, DataOptions dataOptions, Path output, Path cache,
+                        Map<String, Object> worker, CacheFiller.Filled filled, List<TracePlan> plans,
+                        Map<String, String> leftOut, Profile profile, AnalysisOptions options,
+                        Map<AnalysisPart, String> notComputed, Map<String, Double> timingsSeconds,
+                        List<String> warnings) {
 
     public Map<String, Object> toJson() {
         ModelInfo model = filled.model();
         Map<String, Object> json = RunHeader.of(command, started, data, output, cache, worker, model);
+        json.put("data_options", DataJson.options(dataOptions));
         json.put("model_source", filled.modelFromWorker() ? "worker" : "cache (no worker contacted)");
         json.put("profile", profile.name());
         json.put("options", options.describe().lines().toList());
         json.put("traces", traces());
         json.put("traces_from_cache", tracesFromCache());
+        json.put("traces_left_out", leftOut);
+        json.put("not_computed", notComputed(notComputed));
         json.put("timings_seconds", timingsSeconds);
         json.put("warnings", warnings);
         return json;
@@ -39,6 +46,7 @@ public record RunReport(String command, Instant started, Path data, Path output,
             CacheMetadata entry = filled.entries().get(i);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", plans.get(i).id());
+            row.put("source", DataJson.source(plans.get(i).trace()));
             row.put("sentences", entry.ranges().size());
             row.put("tokens", entry.ranges().numTokens());
             row.put("matrix_side", entry.size());
@@ -49,6 +57,13 @@ public record RunReport(String command, Instant started, Path data, Path output,
             rows.add(row);
         }
         return rows;
+    }
+
+    /** The reason of every part not computed, by its title. */
+    public static Map<String, String> notComputed(Map<AnalysisPart, String> reasons) {
+        Map<String, String> json = new LinkedHashMap<>();
+        reasons.forEach((part, reason) -> json.put(part.title, reason));
+        return json;
     }
 
     private List<String> tracesFromCache() {

@@ -5,6 +5,7 @@ import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooling;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
+import io.thoughtanchors.data.DataOptions;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.suppression.TraceSuppression;
 import io.thoughtanchors.worker.ModelInfo;
@@ -17,19 +18,24 @@ import java.util.List;
 import java.util.Map;
 
 /** run.json of suppression-matrix: what was used and done, enough to rerun it and to tell stored from computed. */
-public record SuppressionRunReport(Instant started, Path data, Path output, Path cache, Map<String, Object> worker,
-                            ModelInfo model, Profile profile, AnalysisOptions options, SuppressionOptions klOptions,
-                            TraceSuppression.Settings settings, int parallel, DistancePooling distancePooling,
-                            CategoryAggregate categoryAggregate, int categoryMinEntries,
-                            List<TraceSuppression.Result> results, Map<String, Double> timingsSeconds,
-                            List<String> warnings) {
+public record SuppressionRunReport(Instant started, Path data, DataOptions dataOptions, Path output, Path cache,
+                                   Map<String, Object> worker, ModelInfo model, Profile profile,
+                                   AnalysisOptions options, SuppressionOptions klOptions,
+                                   TraceSuppression.Settings settings, int parallel, DistancePooling distancePooling,
+                                   CategoryAggregate categoryAggregate, int categoryMinEntries,
+                                   List<TraceSuppression.Result> results, Map<String, String> leftOut,
+                                   Map<String, String> notComputed, Map<String, Double> timingsSeconds,
+                                   List<String> warnings) {
 
     public Map<String, Object> toJson() {
         Map<String, Object> json = RunHeader.of("suppression-matrix", started, data, output, cache, worker, model);
+        json.put("data_options", DataJson.options(dataOptions));
         json.put("profile", profile.name());
         json.put("options", options.describe().lines().toList());
         json.put("suppression", suppressionJson());
         json.put("traces", traces());
+        json.put("traces_left_out", leftOut);
+        json.put("not_computed", notComputed);
         json.put("passes_computed", computedPasses());
         json.put("pass_seconds", passSeconds());
         json.put("passes_per_second", Json.number(passesPerSecond()));
@@ -76,6 +82,7 @@ public record SuppressionRunReport(Instant started, Path data, Path output, Path
         for (TraceSuppression.Result r : results) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", r.plan().id());
+            row.put("source", DataJson.source(r.plan().trace()));
             row.put("sentences", r.columns().length);
             row.put("text_tokens", r.input().input().ranges().numTokens());
             row.put("input_tokens", r.input().input().numTokens());

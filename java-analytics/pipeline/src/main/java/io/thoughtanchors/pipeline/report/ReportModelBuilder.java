@@ -1,5 +1,6 @@
 package io.thoughtanchors.pipeline.report;
 
+import io.thoughtanchors.analysis.AnalysisPart;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.analysis.attention.Head;
 import io.thoughtanchors.analysis.attention.PooledAttention;
@@ -10,18 +11,18 @@ import io.thoughtanchors.analysis.stats.CorrelationResult;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging;
 import io.thoughtanchors.analysis.taxonomy.CategoryResult;
-import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.ChunkImportance;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.pipeline.PipelineVersion;
 import io.thoughtanchors.pipeline.ReceiversResult;
 import io.thoughtanchors.pipeline.TracePlan;
-import io.thoughtanchors.pipeline.output.ResultTables;
 import io.thoughtanchors.report.ReportModel;
 import io.thoughtanchors.worker.ModelInfo;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,9 @@ public final class ReportModelBuilder {
     private ReportModelBuilder() {
     }
 
+    /** What the report of a sentence without a category shows as its category. */
+    public static final String UNLABELLED = "unlabelled";
+
     /**
      * @param focus       index of the trace drawn sentence by sentence
      * @param suppression that trace's raw suppression matrix E (spec §11), if one was given
@@ -51,10 +55,23 @@ public final class ReportModelBuilder {
         }
         String focusId = run.traces().get(focus).id();
         List<ReportModel.Sentence> sentences = sentences(run);
-        List<Trace> traces = run.traces().stream().map(TracePlan::trace).toList();
-        return new ReportModel(settings(run, profile, dataPath), kurtosis(r), reliability(r.reliabilityAlternating()),
-                categories(r.categories(), traces), sentences, focusTrace(run, focus, top.get(0)),
-                blackBox(r, sentences), suppression.map(e -> suppression(focusId, e)));
+        Map<ReportModel.Part, String> notComputed = new EnumMap<>(ReportModel.Part.class);
+        r.notComputed(AnalysisPart.RELIABILITY_ALTERNATING).ifPresent(why -> notComputed.put(ReportModel.Part.RELIABILITY,
+                why));
+        r.notComputed(AnalysisPart.CATEGORIES).ifPresent(why -> notComputed.put(ReportModel.Part.CATEGORIES, why));
+        r.notComputed(AnalysisPart.COUNTERFACTUAL).ifPresent(why -> notComputed.put(ReportModel.Part.BLACK_BOX, why));
+        if (r.counterfactual().isPresent()) {
+            r.notComputed(AnalysisPart.RESAMPLING).ifPresent(why -> notComputed.put(
+                    ReportModel.Part.RESIDUAL_CORRELATION, why));
+        }
+        if (suppression.isEmpty()) {
+            notComputed.put(ReportModel.Part.SUPPRESSION, "no suppression matrix was given for trace " + focusId
+                    + " (ta suppression-matrix computes one; ta report --suppression DIR draws it)");
+        }
+        return new ReportModel(settings(run, profile, dataPath), kurtosis(r),
+                r.reliabilityAlternating().map(ReportModelBuilder::reliability), r.categories().map(c -> categories(c,
+                r.traceIds())), sentences, focusTrace(run, focus, top.get(0)), blackBox(r, sentences),
+                suppression.map(e -> suppression(focusId, e)), notComputed);
     }
 
     private static ReportModel.RunSettings settings(ReceiversResult run, String profile, String dataPath) {
@@ -82,24 +99,19 @@ public final class ReportModelBuilder {
                 r.ranking().topHeads().stream().map(ReportModelBuilder::ref).toList());
     }
 
-    /** Empty when either half has no trace (a one-trace run has nothing to split). */
-    private static Optional<ReportModel.Reliability> reliability(ReliabilityResult x) {
-        if (x.tracesFirst() == 0 || x.tracesSecond() == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new ReportModel.Reliability(x.mode().name(), x.tracesFirst(), x.tracesSecond(),
-                x.pearson().r(), x.pearson().p(), x.spearman().r(), x.firstHalf().clone(), x.secondHalf().clone()));
+    private static ReportModel.Reliability reliability(ReliabilityResult x) {
+        return new ReportModel.Reliability(x.mode().name(), x.tracesFirst(), x.tracesSecond(), x.pearson().r(),
+                x.pearson().p(), x.spearman().r(), x.firstHalf().clone(), x.secondHalf().clone());
     }
 
-    /** The analysis keys per-trace values by the paper-era numeric id; the report by trace id. */
-    private static ReportModel.CategoryScores categories(CategoryResult c, List<Trace> traces) {
-        Map<Integer, String> idOf = ResultTables.idsByPnCi(traces);
+    /** The analysis keys per-trace values by the trace's position; the report by trace id. */
+    private static ReportModel.CategoryScores categories(CategoryResult c, List<String> traceIds) {
         Map<String, Map<String, Double>> perTrace = new LinkedHashMap<>();
         for (String category : c.categories()) {
             Map<String, Double> values = new LinkedHashMap<>();
-            c.perTrace().getOrDefault(category, new TreeMap<>()).forEach((pnCi, v) -> {
+            c.perTrace().getOrDefault(category, new TreeMap<>()).forEach((trace, v) -> {
                 if (Double.isFinite(v)) {
-                    values.put(idOf.get(pnCi), v);
+                    values.put(traceIds.get(trace), v);
                 }
             });
             perTrace.put(category, values);
@@ -116,18 +128,14 @@ public final class ReportModelBuilder {
             double[] scores = run.analysis().receiverScores().get(t);
             int[] labels = run.analysis().labelIndex().get(t);
             int[] sentence = run.tokenRanges().get(t).sentenceIndex();
+            Trace trace = plan.trace();
             for (int s = 0; s < scores.length; s++) {
-                Optional<LabeledChunk> chunk = chunk(plan.trace(), labels[s]);
-                out.add(new ReportModel.Sentence(plan.id(), s, chunk.map(LabeledChunk::primaryTag).orElse("unlabelled"),
-                        plan.layout().sentences().get(sentence[s]), scores[s],
-                        chunk.map(LabeledChunk::counterfactualImportanceAccuracy).orElse(Double.NaN)));
+                out.add(new ReportModel.Sentence(plan.id(), s, trace.category(labels[s]).orElse(UNLABELLED),
+                        plan.layout().sentences().get(sentence[s]), scores[s], trace.importance(labels[s])
+                        .map(ChunkImportance::counterfactualImportanceAccuracy).orElse(Double.NaN)));
             }
         }
         return out;
-    }
-
-    private static Optional<LabeledChunk> chunk(Trace trace, int label) {
-        return label >= 0 && label < trace.numLabeled() ? Optional.of(trace.chunks().get(label)) : Optional.empty();
     }
 
     /** The head's sentence × sentence block (prompt/output regions cut off) and its layer's vertical scores. */
@@ -151,15 +159,18 @@ public final class ReportModelBuilder {
         return new ReportModel.FocusTrace(run.traces().get(focus).id(), ref(head), matrix, layerScores);
     }
 
-    /** Pooled over every sentence of every trace that has both numbers; the per-trace summary of §8.3 beside it. */
+    /**
+     * Pooled over every sentence of every trace that has both numbers; the per-trace residual summary of §8.3 beside
+     * it when the traces have resampling matrices.
+     */
     private static Optional<ReportModel.BlackBox> blackBox(ReceiverHeadResult r, List<ReportModel.Sentence> all) {
-        return r.blackBox().map(b -> {
+        return r.counterfactual().map(c -> {
             double[] x = all.stream().mapToDouble(ReportModel.Sentence::counterfactualImportance).toArray();
             double[] y = all.stream().mapToDouble(ReportModel.Sentence::receiverScore).toArray();
             CorrelationResult pearson = Correlation.pearson(x, y);
             CorrelationResult spearman = Correlation.spearman(x, y);
-            return new ReportModel.BlackBox(pearson.r(), pearson.p(), spearman.r(), pearson.n(), b.mean(), b.ciLow(),
-                    b.ciHigh(), b.used().length);
+            return new ReportModel.BlackBox(pearson.r(), pearson.p(), spearman.r(), pearson.n(), r.resampling()
+                    .map(b -> new ReportModel.Residual(b.mean(), b.ciLow(), b.ciHigh(), b.used().length)));
         });
     }
 

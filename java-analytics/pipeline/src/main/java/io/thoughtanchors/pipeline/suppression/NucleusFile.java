@@ -1,6 +1,6 @@
 package io.thoughtanchors.pipeline.suppression;
 
-import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.data.AtomicFiles;
 import io.thoughtanchors.pipeline.cache.Checksums;
 import io.thoughtanchors.worker.Nucleus;
 

@@ -1,7 +1,7 @@
 package io.thoughtanchors.pipeline.suppression;
 
 import io.thoughtanchors.analysis.suppression.KlMode;
-import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.data.AtomicFiles;
 import io.thoughtanchors.pipeline.cache.Checksums;
 
 import java.io.ByteArrayInputStream;

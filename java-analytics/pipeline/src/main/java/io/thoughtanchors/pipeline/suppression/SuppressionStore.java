@@ -3,7 +3,7 @@ package io.thoughtanchors.pipeline.suppression;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.pipeline.PipelineException;
-import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.data.AtomicFiles;
 import io.thoughtanchors.pipeline.cache.Checksums;
 import io.thoughtanchors.pipeline.cache.DamagedEntryException;
 import io.thoughtanchors.pipeline.cache.Json;

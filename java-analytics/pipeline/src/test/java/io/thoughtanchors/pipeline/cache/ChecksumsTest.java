@@ -1,5 +1,6 @@
 package io.thoughtanchors.pipeline.cache;
 
+import io.thoughtanchors.data.AtomicFiles;
 import io.thoughtanchors.pipeline.Damage;
 import io.thoughtanchors.worker.NucleusSpec;
 import org.junit.jupiter.api.Test;

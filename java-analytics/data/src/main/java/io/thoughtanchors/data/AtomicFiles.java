@@ -1,4 +1,4 @@
-package io.thoughtanchors.pipeline.cache;
+package io.thoughtanchors.data;
 
 import java.io.IOException;
 import java.io.OutputStream;
