@@ -24,7 +24,6 @@ splitter of the analysis (a replica of the Java ``SentenceSplitter``, spec §2.1
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
 
 NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -71,7 +70,8 @@ FINALS = [
 ]
 
 SIDE = ["{lead} {a} plus {b} is {c}.", "{lead} {x} is an {p} number.", "{lead} the number after {x} is {y}."]
-SIDE_LEADS = ["Also, note that", "As a warm-up,"]  # after the anchor / before it
+SIDE_LEAD_AFTER = "Also, note that"
+SIDE_LEADS_BEFORE = ["As a warm-up,", "Before starting,"]
 
 WRITE_UP = "</think>\n\n**Final Answer**\nThe secret number is \\boxed{{{v}}}."
 
@@ -148,17 +148,17 @@ def _side_computation(rng: random.Random, lead: str) -> str:
 
 
 def generate(rng: random.Random) -> Example:
-    """One trace: 0-2 setup sentences, the anchor, 3-5 comparisons (question + answer) shuffled with
-    1-3 side computations (one may come before the anchor), and the answer."""
+    """One trace: 0-2 setup sentences and 0-2 warm-up side computations in random order, the anchor,
+    3-5 comparisons (question + answer) shuffled with 1-3 side computations, and the answer. The anchor
+    thus sits at sentence 0-4, mostly after sentences that an attention pattern favouring early
+    sentences would rank above it."""
     secret = rng.randint(1, 20)
     v = NUMBER_WORDS[secret - 1]
-    sentences: list[Sentence] = []
-    for text, tag in rng.sample(SETUP, rng.randint(0, 2)):
-        sentences.append(Sentence(text, "setup", tag))
+    sentences = [Sentence(text, "setup", tag) for text, tag in rng.sample(SETUP, rng.randint(0, 2))]
+    sentences += [Sentence(_side_computation(rng, lead), "side", "active_computation")
+                  for lead in rng.sample(SIDE_LEADS_BEFORE, rng.randint(0, 2))]
+    rng.shuffle(sentences)
     n_side = rng.randint(1, 3)
-    if rng.random() < 0.25:
-        sentences.append(Sentence(_side_computation(rng, SIDE_LEADS[1]), "side", "active_computation"))
-        n_side -= 1
     anchor = len(sentences)
     sentences.append(Sentence(rng.choice(ANCHORS).format(v=v), "anchor", "plan_generation"))
     n_comp = rng.randint(3, 5)
@@ -168,7 +168,7 @@ def generate(rng: random.Random) -> Example:
     rng.shuffle(blocks)
     for kind, x in blocks:
         if kind == "side":
-            sentences.append(Sentence(_side_computation(rng, SIDE_LEADS[0]), "side", "active_computation"))
+            sentences.append(Sentence(_side_computation(rng, SIDE_LEAD_AFTER), "side", "active_computation"))
             continue
         w = NUMBER_WORDS[x - 1]
         question = len(sentences)
