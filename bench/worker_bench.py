@@ -24,21 +24,22 @@ import torch
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
-from thought_anchors_worker.models import load_model
-from thought_anchors_worker.validation import Limits
+from thought_anchors_worker import backends
+from thought_anchors_worker.backend import LoadOptions
 from thought_anchors_worker.server import build_server
+from thought_anchors_worker.validation import Limits
 
 REPO = Path(__file__).resolve().parents[1]
 TRACE = REPO / "data/thought-anchors-sample/deepseek-r1-distill-qwen-14b/correct_base_solution/problem_2238"
 TOKENS_PER_SENTENCE = 38  # trace 2238: 2289 tokens, 59 sentences
 
 
-def flops(lm, n: int, queries: int | None = None, lm_head_rows: int = 0, explicit: bool = False) -> float:
-    """Forward FLOPs: dense layers for the computed rows, causal attention, and LM-head rows."""
-    c = lm.config
+def flops(lm, n: int, queries: int | None = None, lm_head_rows: int = 0) -> float:
+    """Forward FLOPs (lm: the backend's ModelInfo): dense layers for the computed rows, causal attention,
+    and LM-head rows."""
     q = n if queries is None else queries
-    d, h, kv, hd = c.hidden_size, lm.num_query_heads, lm.num_kv_heads, lm.head_dim
-    per_layer = 2 * q * (d * (h + 2 * kv) * hd + h * hd * d + 3 * d * c.intermediate_size)
+    d, h, kv, hd = lm.d_model, lm.num_query_heads, lm.num_kv_heads, lm.head_dim
+    per_layer = 2 * q * (d * (h + 2 * kv) * hd + h * hd * d + 3 * d * lm.d_mlp)
     visible = q * (n - q) + q * (q + 1) / 2  # query-key pairs under the causal mask
     attention = 4 * h * hd * visible
     return lm.num_layers * (per_layer + attention) + 2 * lm_head_rows * d * lm.vocab_size
@@ -59,6 +60,7 @@ def timed(call):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default="tiny-qwen2")
+    parser.add_argument("--backend", default=backends.DEFAULT, choices=backends.names())
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--dtype", default="auto")
     parser.add_argument("--tokens", type=int, nargs="+", default=[512, 2289])
@@ -71,18 +73,20 @@ def main(argv=None) -> int:
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
 
-    lm = load_model(args.model, args.dtype, args.device, max_tokens=max(args.tokens))
+    backend = backends.load(args.backend, LoadOptions(args.model, args.dtype, args.device,
+                                                      max_tokens=max(args.tokens)))
+    lm = backend.describe()
     query_block = args.query_block or (128 if args.device == "cpu" else 512)
-    server, port, _ = build_server(lm, "127.0.0.1:0", Limits(3 << 20, query_block, args.batch_size))
+    server, port, _ = build_server(backend, "127.0.0.1:0", Limits(3 << 20, query_block, args.batch_size))
     server.start()
     channel = grpc.insecure_channel(f"127.0.0.1:{port}", options=[("grpc.max_receive_message_length", 64 << 20)])
     stub = worker_pb2_grpc.ModelWorkerStub(channel)
     text = json.loads((TRACE / "base_solution.json").read_text())["full_cot"]
-    base_ids = lm.tokenizer(text)["input_ids"]
+    base_ids = backend.tokenize(text).ids
     rows = []
-    print(f"model {args.model} ({type(lm.model).__name__}, {lm.num_layers}x{lm.num_query_heads} heads, "
-          f"{lm.dtype}, {args.device}); torch {torch.__version__}, {torch.get_num_threads()} CPU threads",
-          file=sys.stderr)
+    print(f"model {args.model} ({lm.architecture}, {lm.num_layers}x{lm.num_query_heads} heads, "
+          f"{lm.dtype}, {args.device}); backend {lm.backend} {lm.backend_version}, torch {torch.__version__}, "
+          f"{torch.get_num_threads()} CPU threads", file=sys.stderr)
     for n in args.tokens:
         ids = (base_ids * (n // len(base_ids) + 1))[:n]
         model_input = pb.ModelInput(token_ids=pb.TokenIds(ids=ids))
@@ -134,7 +138,8 @@ def main(argv=None) -> int:
               f"{r['tokens_per_s']} | {r['tflops']} | {r['peak_fraction'] or 'n/a'} | {r['peak_memory_gib']} | "
               f"{r['mb_shipped']} |")
     if args.json:
-        Path(args.json).write_text(json.dumps({"model": args.model, "device": args.device, "rows": rows}, indent=1))
+        Path(args.json).write_text(json.dumps({"model": args.model, "backend": args.backend, "device": args.device,
+                                               "rows": rows}, indent=1))
     return 0
 
 

@@ -1,7 +1,8 @@
 # The model worker: one model behind gRPC. Build from the repository root:
 #   docker build -f docker/worker.Dockerfile -t thought-anchors-worker .
-#   docker run --gpus all -p 50051:50051 -v ~/.cache/huggingface:/root/.cache/huggingface \
+#   docker run --gpus all -p 127.0.0.1:50051:50051 -v ~/.cache/huggingface:/root/.cache/huggingface \
 #     thought-anchors-worker --model deepseek-ai/DeepSeek-R1-Distill-Qwen-14B --device cuda
+# (plaintext, so published on loopback only; other machines: TLS and a token, docs/operations.md)
 # With no arguments it serves the synthetic tiny-qwen2 model (random weights: pipeline checks only).
 FROM python:3.11-slim
 RUN apt-get update \
@@ -10,6 +11,8 @@ RUN apt-get update \
 WORKDIR /app
 COPY Makefile ./
 COPY proto proto
+# The worker imports the generated gRPC stubs from the client distribution (one copy of the contract).
+COPY clients/python clients/python
 COPY model-worker model-worker
 # The same targets `make test` uses: pinned venv, npm tokenizers, Python code generated from proto/.
 RUN make venv tokenizers proto

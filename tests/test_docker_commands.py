@@ -1,14 +1,18 @@
-"""No Docker engine runs here, so test what the images run: the worker image's command line."""
+"""No Docker engine runs here, so test what the images and compose run: their command lines, and compose's
+structure (deploy/validate checks the file against the Compose Specification itself: `make test-deploy`)."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import grpc
+import yaml
 
 from conftest import REPO, SAMPLE, run_ta
 from thought_anchors.worker.v1 import worker_pb2 as pb
@@ -53,6 +57,35 @@ def test_worker_image_builds_with_the_make_targets_ci_uses():
     assert "setup: venv tokenizers proto" in makefile
 
 
+def test_worker_image_copies_everything_its_make_targets_need(tmp_path):
+    """Only what the image COPYs (minus .dockerignore'd outputs) is there when `RUN make ...` runs: make's dry run
+    finds every prerequisite (the client distribution that holds the generated stubs among them), and the stub
+    generation it runs works in that copy."""
+    text = (REPO / "docker" / "worker.Dockerfile").read_text()
+    make_line = re.search(r"^RUN (make .+)$", text, re.MULTILINE)
+
+    def ignored(folder, names):  # build outputs that .dockerignore keeps out of the context
+        return [n for n in names if n in ("__pycache__", ".venv", "build", "node_modules") or n.endswith(".egg-info")
+                or (n == "thought_anchors" and Path(folder).name == "src")]
+
+    for sources, dest in re.findall(r"^COPY (?!--from)(.+) (\S+)$", text[: make_line.start()], re.MULTILINE):
+        for source in sources.split():
+            target = tmp_path / (dest if dest != "./" else source)
+            if (REPO / source).is_dir():
+                shutil.copytree(REPO / source, target, ignore=ignored)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(REPO / source, target)
+    dry = subprocess.run(["make", "-n", *make_line.group(1).split()[1:]], cwd=tmp_path, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    assert "build_stubs.py" in dry.stdout
+    generated = subprocess.run([sys.executable, "clients/python/build_stubs.py"], cwd=tmp_path, capture_output=True,
+                               text=True)
+    assert generated.returncode == 0, generated.stderr
+    assert (tmp_path / "clients/python/src/thought_anchors/worker/v1/worker_pb2_grpc.py").is_file()
+    assert not (tmp_path / "model-worker/src/thought_anchors").exists()  # one generated copy, in the client
+
+
 def test_analytics_image_runs_the_jar_the_build_produces():
     entrypoint = _instruction("analytics.Dockerfile", "ENTRYPOINT")
     jar = entrypoint[-1]
@@ -69,14 +102,61 @@ def test_every_file_the_images_copy_is_in_the_repository():
                 assert (REPO / source).exists(), f"{dockerfile} copies {source}, which is not in the repository"
 
 
+def _compose() -> dict:
+    return yaml.safe_load((REPO / "docker" / "compose.yaml").read_text())
+
+
+def _worker_port() -> str:
+    entrypoint = _instruction("worker.Dockerfile", "ENTRYPOINT")
+    return entrypoint[entrypoint.index("--port") + 1]
+
 
 def test_compose_ta_command_runs_against_a_worker(worker, tmp_path):
     """The compose service's command, with the image's /data and /out mapped to this checkout and tmp."""
-    compose = (REPO / "docker" / "compose.yaml").read_text()
-    block = re.search(r"^  ta:\n.*?^    command: (\[.*?\])\n", compose, re.MULTILINE | re.DOTALL).group(1)
-    command = json.loads(block)
-    args = [a.replace("/data", str(SAMPLE)).replace("/out", str(tmp_path)).replace("worker:50051", worker.address)
-            for a in command]
+    command = _compose()["services"]["ta"]["command"]
+    assert f"worker:{_worker_port()}" in command
+    args = [a.replace("/data", str(SAMPLE)).replace("/out", str(tmp_path))
+            .replace(f"worker:{_worker_port()}", worker.address) for a in command]
     result = run_ta(*args, "--cache", str(tmp_path / "cache"))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "report" / "index.html").is_file()
+
+
+def test_compose_publishes_ports_on_loopback_only():
+    """The worker speaks plaintext in compose: no published port may listen on the host's other interfaces."""
+    published = 0
+    for name, service in _compose()["services"].items():
+        for port in service.get("ports", []):
+            host_ip = port.get("host_ip") if isinstance(port, dict) else (
+                port.rsplit(":", 2)[0] if port.count(":") >= 2 else None)
+            assert host_ip in ("127.0.0.1", "[::1]"), f"service {name} publishes {port} on every interface"
+            published += 1
+    assert published >= 1  # the tiny worker stays reachable from the host (ta, grpcurl, an SSH tunnel)
+
+
+def test_compose_gpu_profile_runs_one_worker_per_gpu():
+    services = _compose()["services"]
+    workers = {name: s for name, s in services.items()
+               if "gpus" in s.get("profiles", []) and s["image"] == "thought-anchors-worker"}
+    assert len(workers) >= 2
+    devices, host_ports = [], []
+    for name, service in workers.items():
+        reserved = service["deploy"]["resources"]["reservations"]["devices"]
+        assert len(reserved) == 1 and reserved[0]["driver"] == "nvidia" and "gpu" in reserved[0]["capabilities"]
+        assert len(reserved[0]["device_ids"]) == 1, f"{name} must hold exactly one GPU"
+        devices.append(int(reserved[0]["device_ids"][0]))
+        host_ports.extend(p.rsplit(":", 1)[0] for p in service["ports"])
+        command = service["command"]
+        assert command[command.index("--device") + 1] == "cuda"  # its one visible GPU
+    assert sorted(devices) == list(range(len(workers))), "GPUs 0..N-1, each to one worker"
+    assert len(set(host_ports)) == len(host_ports)
+
+    ta = services["ta-gpus"]
+    assert "gpus" in ta["profiles"]
+    command = ta["command"]
+    addresses = command[command.index("--worker") + 1].split(",")
+    assert sorted(addresses) == sorted(f"{name}:{_worker_port()}" for name in workers)
+    assert ta["depends_on"] == {name: {"condition": "service_healthy"} for name in workers}
+    model = next(iter(workers.values()))["command"][1]
+    assert all(s["command"][1] == model for s in workers.values())
+    assert command[command.index("--expect-model") + 1] == model

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import pty
+import re
 import shutil
 import subprocess
-import time
 
 import pytest
 
-from conftest import CLI_JAR, QWEN_SAMPLE, REPO, WorkerProcess, run_ta
+from conftest import CLI_JAR, QWEN_SAMPLE, REPO, run_ta
 
 TRACES = ["deepseek-r1-distill-qwen-14b/correct/2236", "deepseek-r1-distill-qwen-14b/correct/2238",
           "deepseek-r1-distill-qwen-14b/correct/3448"]
@@ -92,20 +94,74 @@ def test_bad_input_gives_a_clear_message_and_exit_code(worker, tmp_path):
         assert "Exception" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
 
 
-def test_worker_dying_mid_run_keeps_finished_traces_in_the_cache(tmp_path):
-    doomed = WorkerProcess("tiny-qwen2", tmp_path)
-    cache = tmp_path / "cache"
-    cli = subprocess.Popen(["java", "-jar", str(CLI_JAR), "receivers", "--data", str(QWEN_SAMPLE),
-                            "--worker", doomed.address, "--out", str(tmp_path / "out"), "--cache", str(cache),
-                            "--no-progress"], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 300
-    while not list(cache.rglob("*.arrow")) and time.time() < deadline and cli.poll() is None:
-        time.sleep(0.05)
-    doomed.kill()
-    stdout, stderr = cli.communicate(timeout=300)
-    doomed.stop()
-    cached = list(cache.rglob("*.arrow"))
-    assert 1 <= len(cached), "the trace finished before the worker died stays cached"
-    if len(cached) < 3:  # the worker died before the last trace: the run must fail loudly
-        assert cli.returncode == 4, stderr
-        assert "cache" in stderr.lower()
+def _mount_tmpfs(target, size_bytes):
+    """A real, small file system that fills up; None where this process may not mount one (not root, no caps)."""
+    target.mkdir(parents=True)
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return None
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_bytes}", "tmpfs", str(target)],
+                          capture_output=True, text=True)
+    return target if done.returncode == 0 else None
+
+
+def test_a_full_output_disk_leaves_no_partial_file_and_no_run_json(first_run, tmp_path):
+    """--force over a complete run on a disk that fills up mid-run: exit 5, the old run.json is gone, and every
+    file left in the folder is whole (identical to the same run's file on a roomy disk)."""
+    result, out, cache = first_run
+    assert result.returncode == 0, result.stderr
+    pages = sum(-(-p.stat().st_size // 4096) * 4096 for p in out.iterdir() if p.name != "run.json")
+    small = _mount_tmpfs(tmp_path / "small", pages // 2)
+    if small is None:
+        pytest.skip("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN); ChecksumsTest and "
+                    "SuppressionMatrixCommandTest cover the same with injected write failures")
+    try:
+        target = small / "out"
+        target.mkdir()
+        (target / "run.json").write_text((out / "run.json").read_text()[:2000])  # an earlier run's, with --force
+        full = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--out", str(target), "--cache", str(cache),
+                      "--force", "--no-progress")
+        assert full.returncode == 5, full.stderr
+        assert "No space left on device" in full.stderr, full.stderr
+        assert len(full.stderr.strip().splitlines()) == 1, full.stderr
+        left = sorted(p.name for p in target.iterdir())
+        assert "run.json" not in left, "the folder must not look complete"
+        assert not [name for name in left if name.endswith(".tmp")], left
+        if "run.log" in left:  # the failure, written when the disk still had room for it
+            assert "No space left on device" in (target / "run.log").read_text()
+            left.remove("run.log")
+        assert left, "some results fit before the disk filled up"
+        for name in left:
+            assert (target / name).read_bytes() == (out / name).read_bytes(), f"{name} is whole"
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
+
+
+PROGRESS_BAR = re.compile(r"\d+%\s*\[")
+
+
+def test_progress_bars_go_to_a_terminal_only(worker, tmp_path):
+    """A piped stderr gets warnings, never a bar; a terminal gets the bars."""
+    piped = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", worker.address, "--out", str(tmp_path / "a"),
+                   "--cache", str(tmp_path / "cache"))
+    assert piped.returncode == 0, piped.stderr
+    assert not PROGRESS_BAR.search(piped.stderr), piped.stderr
+    master, slave = pty.openpty()
+    try:
+        on_terminal = subprocess.Popen(["java", "-jar", str(CLI_JAR), "receivers", "--data", str(QWEN_SAMPLE),
+                                        "--out", str(tmp_path / "b"), "--cache", str(tmp_path / "cache")],
+                                       stdout=subprocess.DEVNULL, stderr=slave, cwd=REPO)
+        os.close(slave)
+        shown = b""
+        while True:  # read as it comes, so that a full terminal buffer never blocks the run
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the run closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        on_terminal.wait(timeout=300)
+    finally:
+        os.close(master)
+    assert on_terminal.returncode == 0, shown[-500:]
+    assert PROGRESS_BAR.search(shown.decode(errors="replace")) and b"analysis" in shown, shown[-500:]

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from thought_anchors_worker.models import load_model
+from thought_anchors_worker import backends
+from thought_anchors_worker.backend import LoadOptions
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "thought-anchors-sample"
@@ -26,12 +27,12 @@ def trace_text() -> str:
 
 @pytest.fixture(scope="session")
 def qwen():
-    return load_model("tiny-qwen2")
+    return backends.load("hf", LoadOptions("tiny-qwen2"))
 
 
 @pytest.fixture(scope="session")
 def llama():
-    return load_model("tiny-llama")
+    return backends.load("hf", LoadOptions("tiny-llama"))
 
 
 @pytest.fixture(scope="session", params=["tiny-qwen2", "tiny-llama"])

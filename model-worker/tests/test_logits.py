@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 import torch
 
-from thought_anchors_worker.attention import SampleSuppression
-from thought_anchors_worker.passes import LogitsRunner, Nucleus, compress
+from thought_anchors_worker.backend import LogitsPass, Nucleus, Suppression
+from thought_anchors_worker.nucleus import compress, top_k
 
 
 def _nucleus_by_definition(z: np.ndarray, top_p: float, max_k: int, temperature: float):
@@ -63,34 +65,33 @@ class Collect:
             self.rows[(variant, part.first_position + r)] = (
                 part.token_ids[offsets[r]:offsets[r + 1]], part.logits[offsets[r]:offsets[r + 1]], part.retained[r])
 
-    def full(self, variant, positions, logits):
+    def full(self, variant, first_position, positions, logits):
         for p, row in zip(positions, logits):
             self.full_rows[(variant, p)] = row
 
-    def variant_done(self, variant):
-        pass
-
 
 VARIANTS = [
-    SampleSuppression([]),                                   # the baseline
-    SampleSuppression([(120, 160)]),
-    SampleSuppression([(300, 330), (200, 210)]),             # earliest range decides the reused prefix
-    SampleSuppression([(250, 280)], {1: [0, 3], 2: None}),    # head subsets through the explicit path
+    Suppression([]),                                   # the baseline
+    Suppression([(120, 160)]),
+    Suppression([(300, 330), (200, 210)]),             # earliest range decides the reused prefix
+    Suppression([(250, 280)], {1: [0, 3], 2: None}),    # head subsets through the explicit path
 ]
 
 
-def _run(lm, tokens, **mode):
+def _run(backend, tokens, variants, nucleus, full_positions=(), full_recompute=False, batch_size=1):
     out = Collect()
-    runner = LogitsRunner(lm, tokens, Nucleus(0.9, 20, 0.6, round_to_float16=False), [len(tokens) - 1, 5], out, None)
-    runner.run(VARIANTS, **mode)
+    forward = LogitsPass(tokens, variants, nucleus, list(full_positions), full_recompute, batch_size)
+    backend.logits(forward, out, threading.Event())
     return out
 
 
 def test_prefix_reuse_and_batching_equal_full_recompute(any_model, trace_text):
-    tokens = any_model.tokenizer(trace_text)["input_ids"][:400]
-    full = _run(any_model, tokens, full_recompute=True, batch_size=1)
-    reused = _run(any_model, tokens, full_recompute=False, batch_size=1)
-    batched = _run(any_model, tokens, full_recompute=False, batch_size=3)
+    tokens = any_model.tokenize(trace_text).ids[:400]
+    spec = Nucleus(0.9, 20, 0.6, round_to_float16=False)
+    full_positions = [len(tokens) - 1, 5]
+    full = _run(any_model, tokens, VARIANTS, spec, full_positions, full_recompute=True)
+    reused = _run(any_model, tokens, VARIANTS, spec, full_positions)
+    batched = _run(any_model, tokens, VARIANTS, spec, full_positions, batch_size=3)
     assert full.first == {0: 0, 1: 0, 2: 0, 3: 0}
     assert reused.first == {0: 0, 1: 120, 2: 200, 3: 250} == batched.first
     for other in (reused, batched):
@@ -114,8 +115,6 @@ def test_prefix_reuse_and_batching_equal_full_recompute(any_model, trace_text):
 
 @pytest.mark.parametrize("shape,k", [((7, 151936), 100), ((5, 128256), 1), ((3, 6400), 100), ((4, 1000), 20)])
 def test_grouped_top_k_equals_torch_top_k(shape, k):
-    from thought_anchors_worker.passes import top_k
-
     logits = torch.randn(*shape, generator=torch.Generator().manual_seed(3)) * 4
     logits[0, -5:] = 100.0  # winners in the ragged tail beyond the last full group
     values, ids = top_k(logits, k)
@@ -128,11 +127,10 @@ def test_grouped_top_k_equals_torch_top_k(shape, k):
 
 def test_a_variant_does_not_depend_on_the_variants_sharing_its_call(qwen, trace_text):
     """Grouping must not change results: the sparse KL turns rounding differences into large values."""
-    tokens = qwen.tokenizer(trace_text)["input_ids"][:400]
+    tokens = qwen.tokenize(trace_text).ids[:400]
     spec = Nucleus(0.9999, 100, 0.6, round_to_float16=True)
-    together, alone = Collect(), Collect()
-    LogitsRunner(qwen, tokens, spec, [], together, None).run(VARIANTS[1:3], full_recompute=False, batch_size=1)
-    LogitsRunner(qwen, tokens, spec, [], alone, None).run(VARIANTS[2:3], full_recompute=False, batch_size=1)
+    together = _run(qwen, tokens, VARIANTS[1:3], spec)
+    alone = _run(qwen, tokens, VARIANTS[2:3], spec)
     assert alone.rows and all(
         np.array_equal(ids, together.rows[(1, p)][0]) and np.array_equal(logits, together.rows[(1, p)][1])
         for (_, p), (ids, logits, _) in alone.rows.items())

@@ -1,31 +1,39 @@
-"""Model loading: the real from_pretrained path (a local directory), and refusals with clear errors."""
+"""The hf backend's model loading: the real from_pretrained path (a local directory), and refusals with
+clear errors."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 import torch
+from transformers import AutoConfig, AutoModelForCausalLM
 
-from thought_anchors_worker.models import ModelLoadError, load_model
+from thought_anchors_worker import backends
+from thought_anchors_worker.backend import LoadOptions, ModelLoadError
+from thought_anchors_worker.backends.hf.loading import load_model
 
 
 def test_local_directory_loads_through_the_real_path(qwen, tmp_path):
-    qwen.model.save_pretrained(tmp_path)
-    qwen.tokenizer.save_pretrained(tmp_path)
-    loaded = load_model(str(tmp_path))
-    assert not loaded.synthetic and loaded.model.config._attn_implementation == "thought_anchors"
-    ids = torch.tensor([qwen.tokenizer("Solve 2 + 2. <think>\nFour.</think>")["input_ids"]])
-    assert ids[0, 0].item() == loaded.bos_token_id == qwen.bos_token_id
+    qwen.lm.model.save_pretrained(tmp_path)
+    qwen.lm.tokenizer.save_pretrained(tmp_path)
+    loaded = backends.load("hf", LoadOptions(str(tmp_path)))
+    assert not loaded.describe().synthetic_weights
+    assert loaded.lm.model.config._attn_implementation == "thought_anchors"
+    ids = qwen.tokenize("Solve 2 + 2. <think>\nFour.</think>").ids
+    assert ids[0] == loaded.describe().bos_token_id == qwen.describe().bos_token_id
+    assert loaded.tokenize("Solve 2 + 2. <think>\nFour.</think>").ids == ids
+    inputs = torch.tensor([ids])
     with torch.inference_mode():
-        assert torch.equal(loaded.model(ids).logits, qwen.model(ids).logits)
+        assert torch.equal(loaded.lm.model(inputs).logits, qwen.lm.model(inputs).logits)
 
 
 def test_float16_and_bfloat16_loads(tmp_path):
     for dtype, expected in (("float16", torch.float16), ("bfloat16", torch.bfloat16)):
-        assert load_model("tiny-llama", dtype=dtype).dtype == expected
+        assert load_model("tiny-llama", dtype=dtype).model.dtype == expected
     with pytest.raises(ModelLoadError, match="unknown dtype"):
         load_model("tiny-llama", dtype="int3")
 
@@ -36,3 +44,48 @@ def test_serve_exits_2_with_one_line_for_an_unknown_model():
     assert result.returncode == 2
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("error: cannot load model 'no-such/model'") and "tiny-qwen2" in last
+
+
+@pytest.fixture(scope="module")
+def tokenizer_files(qwen, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tokenizer")
+    qwen.lm.tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _save(config: dict, tokenizer_files, folder):
+    """A model directory as a user has one: random weights from a real config, and a fast tokenizer."""
+    torch.manual_seed(0)
+    AutoModelForCausalLM.from_config(AutoConfig.for_model(**config)).save_pretrained(folder)
+    shutil.copytree(tokenizer_files, folder, dirs_exist_ok=True)
+    return str(folder)
+
+
+_SMALL = {"vocab_size": 1000, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+          "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 16}
+_FULL_ATTENTION = {"layer_types": ["full_attention"] * 2, "sliding_window": None}
+
+
+@pytest.mark.parametrize("config, reason", [
+    pytest.param({"model_type": "bloom", "vocab_size": 1000, "hidden_size": 32, "n_layer": 2, "n_head": 2},
+                 r"\(BloomForCausalLM\) does not dispatch attention through transformers' AttentionInterface",
+                 id="bloom-no-attention-interface"),
+    pytest.param({"model_type": "gemma2", **_SMALL}, "soft-caps its logits", id="gemma2"),
+    pytest.param({"model_type": "gemma2", **_SMALL, **_FULL_ATTENTION, "final_logit_softcapping": None},
+                 "soft-caps its attention scores", id="gemma2-attention-softcapping"),
+    pytest.param({"model_type": "gemma3_text", **_SMALL}, "uses sliding-window attention", id="gemma3-layer-types"),
+    pytest.param({"model_type": "mistral", **_SMALL, "sliding_window": 64}, "uses sliding-window attention",
+                 id="mistral-sliding-window"),
+])
+def test_an_unsupported_model_is_refused_at_load(tokenizer_files, tmp_path, config, reason):
+    """Loaded as serve loads a user's model directory (backends.load -> from_pretrained)."""
+    with pytest.raises(ModelLoadError, match=reason):
+        backends.load("hf", LoadOptions(_save(config, tokenizer_files, tmp_path)))
+
+
+def test_the_same_architecture_with_full_attention_loads(tokenizer_files, tmp_path):
+    """Guards the refusals above: Mistral without a window is served (and its kernel is ours)."""
+    config = {"model_type": "mistral", **_SMALL, "sliding_window": None}
+    loaded = backends.load("hf", LoadOptions(_save(config, tokenizer_files, tmp_path)))
+    assert loaded.describe().architecture == "MistralForCausalLM"
+    assert loaded.lm.model.config._attn_implementation == "thought_anchors"

@@ -1,4 +1,4 @@
-"""Command line: `python -m thought_anchors_worker serve --model tiny-qwen2 --port 50051`."""
+"""Command line: `python -m thought_anchors_worker serve --model tiny-qwen2 --port 50051 [--backend hf]`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import signal
 import sys
 import threading
 
-from grpc_health.v1 import health_pb2
-
-from .models import ModelLoadError, load_model, synthetic_names
+from . import backends, synthetic
+from .backend import LoadOptions, ModelLoadError
 from .validation import Limits
 
 
@@ -19,7 +18,9 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="load one model and serve it over gRPC")
     serve.add_argument("--model", required=True,
-                       help=f"HF id, local path, synthetic spec JSON, or one of: {', '.join(synthetic_names())}")
+                       help=f"HF id, local path, synthetic spec JSON, or one of: {', '.join(synthetic.names())}")
+    serve.add_argument("--backend", default=backends.DEFAULT, choices=backends.names(),
+                       help=f"what runs the model (default {backends.DEFAULT}: transformers)")
     serve.add_argument("--dtype", default="auto", help="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16, float16")
     serve.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
     serve.add_argument("--device-map", default=None, help="HF device_map for several GPUs, e.g. auto")
@@ -39,16 +40,19 @@ def main(argv=None) -> int:
     from .server import build_server  # after argument parsing: imports grpc stubs
 
     try:
-        lm = load_model(args.model, args.dtype, args.device, args.device_map, args.max_tokens)
+        backend = backends.load(args.backend, LoadOptions(args.model, args.dtype, args.device, args.device_map,
+                                                          args.max_tokens))
     except ModelLoadError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     query_block = args.query_block or (128 if args.device == "cpu" and not args.device_map else 512)
     limits = Limits(args.max_chunk_bytes, query_block, args.batch_size)
-    server, port, health_servicer = build_server(lm, f"{args.host}:{args.port}", limits, args.max_waiting)
+    server, port, health_servicer = build_server(backend, f"{args.host}:{args.port}", limits, args.max_waiting)
     server.start()
-    logging.info("serving %s (%s, %d layers x %d heads) on %s:%d%s", lm.model_id, type(lm.model).__name__,
-                 lm.num_layers, lm.num_query_heads, args.host, port, " [synthetic weights]" if lm.synthetic else "")
+    model = backend.describe()
+    logging.info("serving %s (%s, %d layers x %d heads, backend %s %s) on %s:%d%s", model.model_id,
+                 model.architecture, model.num_layers, model.num_query_heads, model.backend, model.backend_version,
+                 args.host, port, " [synthetic weights]" if model.synthetic_weights else "")
     if args.port_file:
         with open(args.port_file, "w") as handle:
             handle.write(str(port))

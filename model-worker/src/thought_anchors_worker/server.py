@@ -1,4 +1,4 @@
-"""A gRPC server around one loaded model, with health checking and reflection."""
+"""A gRPC server around one model backend, with health checking and reflection."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from grpc_reflection.v1alpha import reflection
 
 from thought_anchors.worker.v1 import worker_pb2, worker_pb2_grpc
 
-from .models import LoadedModel
-from .validation import Limits
+from .backend import Backend
 from .service import ModelWorkerService
+from .validation import Limits
 
 SERVICE_NAME = worker_pb2.DESCRIPTOR.services_by_name["ModelWorker"].full_name
 # Requests carry text and ranges; 64 MiB is far above any trace yet bounded.
 MAX_REQUEST_BYTES = 64 << 20
 
 
-def build_server(lm: LoadedModel, address: str, limits: Limits, max_waiting: int = 8):
+def build_server(backend: Backend, address: str, limits: Limits, max_waiting: int = 8):
     """Returns (server, bound port, health servicer); the server is not started."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_waiting + 4, thread_name_prefix="grpc"),
@@ -27,7 +27,7 @@ def build_server(lm: LoadedModel, address: str, limits: Limits, max_waiting: int
                  ("grpc.max_send_message_length", max(limits.max_chunk_bytes, 4 << 20) + (1 << 20))],
         maximum_concurrent_rpcs=max_waiting + 4,
     )
-    worker_pb2_grpc.add_ModelWorkerServicer_to_server(ModelWorkerService(lm, limits, max_waiting), server)
+    worker_pb2_grpc.add_ModelWorkerServicer_to_server(ModelWorkerService(backend, limits, max_waiting), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     for name in ("", SERVICE_NAME):

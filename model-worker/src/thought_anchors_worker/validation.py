@@ -1,4 +1,8 @@
-"""Wire requests -> validated pass arguments. Every rejection names the offending field."""
+"""Wire requests -> the seam's pass types. Every rejection names the offending field.
+
+Backend-free: it sees the model through ``Backend.describe()`` and ``Backend.tokenize()`` only,
+and refuses a request that needs a capability the backend does not declare.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,8 @@ from dataclasses import dataclass
 from thought_anchors.worker.v1 import worker_pb2 as pb
 
 from . import arrow_codec
-from .attention import SampleSuppression
-from .models import LoadedModel
-from .passes import Nucleus
-
-
-class InvalidRequest(ValueError):
-    """Maps to INVALID_ARGUMENT."""
+from .backend import (AttentionPass, Backend, CaptureMode, InvalidRequest, LogitsPass, ModelInfo, Nucleus,
+                      Suppression)
 
 
 @dataclass(frozen=True)
@@ -23,45 +22,29 @@ class Limits:
     batch_size: int
 
 
-def utf16_to_codepoint(text: str):
-    """Java counts string positions in UTF-16 code units, Python in code points."""
-    if all(ord(c) < 0x10000 for c in text):
-        return lambda i: i
-    starts = []
-    for index, char in enumerate(text):
-        starts.append(index)
-        if ord(char) >= 0x10000:
-            starts.append(index)  # the low surrogate maps to the same code point
-    starts.append(len(text))
-    return lambda i: starts[i] if i < len(starts) else len(text)
+def _require(model: ModelInfo, capability: str, what: str) -> None:
+    if capability not in model.capabilities:
+        raise InvalidRequest(f"{what} needs {capability}, which the {model.backend} backend does not serve")
 
 
-def codepoint_to_utf16(text: str):
-    if all(ord(c) < 0x10000 for c in text):
-        return lambda i: i
-    units = [0]
-    for char in text:
-        units.append(units[-1] + (2 if ord(char) >= 0x10000 else 1))
-    return lambda i: units[i]
-
-
-def input_ids(lm: LoadedModel, model_input: pb.ModelInput) -> list[int]:
+def input_ids(backend: Backend, model_input: pb.ModelInput) -> list[int]:
+    model = backend.describe()
     source = model_input.WhichOneof("source")
     if source == "text":
         if not model_input.text.strip():
             raise InvalidRequest("input.text is empty")
-        ids = lm.tokenizer(model_input.text)["input_ids"]
+        ids = backend.tokenize(model_input.text).ids
     elif source == "token_ids":
         ids = list(model_input.token_ids.ids)
         if not ids:
             raise InvalidRequest("input.token_ids is empty")
-        bad = [i for i in ids if not 0 <= i < lm.vocab_size]
+        bad = [i for i in ids if not 0 <= i < model.vocab_size]
         if bad:
-            raise InvalidRequest(f"input.token_ids has ids outside [0, {lm.vocab_size}): {bad[:5]}")
+            raise InvalidRequest(f"input.token_ids has ids outside [0, {model.vocab_size}): {bad[:5]}")
     else:
         raise InvalidRequest("input is missing: set input.text or input.token_ids")
-    if len(ids) > lm.max_tokens:
-        raise InvalidRequest(f"input has {len(ids)} tokens; this worker accepts at most {lm.max_tokens}")
+    if len(ids) > model.max_tokens:
+        raise InvalidRequest(f"input has {len(ids)} tokens; this worker accepts at most {model.max_tokens}")
     return ids
 
 
@@ -85,22 +68,25 @@ def _indices(values, limit: int, what: str) -> list[int]:
     return values
 
 
-def suppression(lm: LoadedModel, spec: pb.Suppression, n: int, where: str) -> SampleSuppression:
+def suppression(model: ModelInfo, spec: pb.Suppression, n: int, where: str) -> Suppression:
     ranges = [_range(r, n, f"{where}.ranges[{i}]") for i, r in enumerate(spec.ranges)]
     for i, (start, end) in enumerate(ranges):
         if start == 0 and end > 0:
             raise InvalidRequest(f"{where}.ranges[{i}] starts at 0: suppressing BOS leaves some query rows "
                                  "nothing to attend to")
     if not spec.layer_heads:
-        return SampleSuppression(ranges, None)
+        if ranges:
+            _require(model, "suppression.all_heads", where)
+        return Suppression(ranges, None)
+    _require(model, "suppression.per_head", f"{where}.layer_heads")
     heads_by_layer: dict[int, list[int] | None] = {}
     for entry in spec.layer_heads:
-        layer = _indices([entry.layer], lm.num_layers, f"{where}.layer_heads layers")[0]
+        layer = _indices([entry.layer], model.num_layers, f"{where}.layer_heads layers")[0]
         if layer in heads_by_layer:
             raise InvalidRequest(f"{where}.layer_heads names layer {layer} twice")
-        heads = _indices(entry.heads, lm.num_query_heads, f"{where}.layer_heads[{layer}] heads")
-        heads_by_layer[layer] = None if len(heads) == lm.num_query_heads else heads
-    return SampleSuppression(ranges, heads_by_layer)
+        heads = _indices(entry.heads, model.num_query_heads, f"{where}.layer_heads[{layer}] heads")
+        heads_by_layer[layer] = None if len(heads) == model.num_query_heads else heads
+    return Suppression(ranges, heads_by_layer)
 
 
 def chunk_limit(requested: int, limits: Limits) -> int:
@@ -111,25 +97,25 @@ def chunk_limit(requested: int, limits: Limits) -> int:
 
 @dataclass(frozen=True)
 class AttentionArgs:
-    ids: list[int]
-    mode: int
-    layers: list[int]
-    heads: list[int]
-    pool_ranges: list[tuple[int, int]]
-    suppression: SampleSuppression | None
-    query_block: int
+    forward: AttentionPass
     max_chunk_bytes: int
 
 
-def attention(lm: LoadedModel, request: pb.AttentionRequest, limits: Limits) -> AttentionArgs:
-    ids = input_ids(lm, request.input)
-    n = len(ids)
-    if request.mode not in (pb.AttentionRequest.RAW, pb.AttentionRequest.POOLED):
+_MODES = {pb.AttentionRequest.RAW: CaptureMode.RAW, pb.AttentionRequest.POOLED: CaptureMode.POOLED}
+
+
+def attention(backend: Backend, request: pb.AttentionRequest, limits: Limits) -> AttentionArgs:
+    model = backend.describe()
+    if request.mode not in _MODES:
         raise InvalidRequest("mode must be RAW or POOLED")
-    layers = sorted(_indices(request.layers, lm.num_layers, "layers"))
-    heads = _indices(request.heads, lm.num_query_heads, "heads")
+    mode = _MODES[request.mode]
+    _require(model, f"attention.{mode.value}", f"{pb.AttentionRequest.Mode.Name(request.mode)} attention")
+    ids = input_ids(backend, request.input)
+    n = len(ids)
+    layers = sorted(_indices(request.layers, model.num_layers, "layers"))
+    heads = _indices(request.heads, model.num_query_heads, "heads")
     pool_ranges = []
-    if request.mode == pb.AttentionRequest.POOLED:
+    if mode is CaptureMode.POOLED:
         if not request.pool_ranges:
             raise InvalidRequest("POOLED needs pool_ranges")
         pool_ranges = [_range(r, n, f"pool_ranges[{i}]") for i, r in enumerate(request.pool_ranges)]
@@ -140,35 +126,32 @@ def attention(lm: LoadedModel, request: pb.AttentionRequest, limits: Limits) -> 
                                      "and disjoint")
     elif request.pool_ranges:
         raise InvalidRequest("pool_ranges are only meaningful in POOLED mode")
-    supp = suppression(lm, request.suppression, n, "suppression") if request.HasField("suppression") else None
+    supp = suppression(model, request.suppression, n, "suppression") if request.HasField("suppression") else None
     if request.query_block < 0:
         raise InvalidRequest("query_block is negative")
     max_bytes = chunk_limit(request.max_chunk_bytes, limits)
-    cols = n if request.mode == pb.AttentionRequest.RAW else len(pool_ranges)
+    cols = n if mode is CaptureMode.RAW else len(pool_ranges)
     _fits(4 * cols + 12, max_bytes, "attention")
-    return AttentionArgs(ids, request.mode, layers, heads, pool_ranges, supp,
-                         request.query_block or limits.query_block, max_bytes)
+    forward = AttentionPass(ids, layers, heads, mode, pool_ranges, supp, request.query_block or limits.query_block)
+    return AttentionArgs(forward, max_bytes)
 
 
 @dataclass(frozen=True)
 class LogitsArgs:
-    ids: list[int]
-    variants: list[SampleSuppression]
-    nucleus: Nucleus | None
-    full_positions: list[int]
-    full_recompute: bool
-    batch_size: int
+    forward: LogitsPass
     max_chunk_bytes: int
 
 
-def logits(lm: LoadedModel, request: pb.LogitsRequest, limits: Limits) -> LogitsArgs:
-    ids = input_ids(lm, request.input)
+def logits(backend: Backend, request: pb.LogitsRequest, limits: Limits) -> LogitsArgs:
+    model = backend.describe()
+    ids = input_ids(backend, request.input)
     n = len(ids)
     if not request.variants:
         raise InvalidRequest("variants is empty: send one empty Suppression for the baseline")
-    variants = [suppression(lm, v, n, f"variants[{i}]") for i, v in enumerate(request.variants)]
+    variants = [suppression(model, v, n, f"variants[{i}]") for i, v in enumerate(request.variants)]
     nucleus = None
     if request.HasField("nucleus"):
+        _require(model, "logits.nucleus", "nucleus")
         spec = request.nucleus
         if not 0.0 < spec.top_p <= 1.0:
             raise InvalidRequest(f"nucleus.top_p={spec.top_p} must be in (0, 1]")
@@ -185,15 +168,18 @@ def logits(lm: LoadedModel, request: pb.LogitsRequest, limits: Limits) -> Logits
         positions.append(resolved)
     if nucleus is None and not positions:
         raise InvalidRequest("nothing to return: set nucleus and/or full_logit_positions")
+    if positions:
+        _require(model, "logits.full", "full_logit_positions")
     if request.batch_size < 0:
         raise InvalidRequest("batch_size is negative")
     max_bytes = chunk_limit(request.max_chunk_bytes, limits)
     if positions:
-        _fits(4 * lm.vocab_size + 8, max_bytes, "full-logits")
+        _fits(4 * model.vocab_size + 8, max_bytes, "full-logits")
     if nucleus is not None:
-        _fits(16 + 8 * min(nucleus.max_k, lm.vocab_size), max_bytes, "nucleus")
-    return LogitsArgs(ids, variants, nucleus, positions, request.full_recompute,
-                      request.batch_size or limits.batch_size, max_bytes)
+        _fits(16 + 8 * min(nucleus.max_k, model.vocab_size), max_bytes, "nucleus")
+    forward = LogitsPass(ids, variants, nucleus, positions, request.full_recompute,
+                         request.batch_size or limits.batch_size)
+    return LogitsArgs(forward, max_bytes)
 
 
 def _fits(bytes_per_row: int, max_bytes: int, what: str) -> None:

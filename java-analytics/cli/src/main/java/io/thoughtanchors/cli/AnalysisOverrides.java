@@ -7,6 +7,7 @@ import io.thoughtanchors.analysis.attention.LayerZero;
 import io.thoughtanchors.analysis.attention.NanHeadPolicy;
 import io.thoughtanchors.analysis.attention.PoolingConvention;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
+import io.thoughtanchors.pipeline.PipelineException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -73,7 +74,7 @@ final class AnalysisOverrides {
 
     private static int atLeast(int min, String option, int value) {
         if (value < min) {
-            throw CliFailure.usage(option + " must be at least " + min + ", got " + value);
+            throw PipelineException.invalidRequest(option + " must be at least " + min + ", got " + value);
         }
         return value;
     }

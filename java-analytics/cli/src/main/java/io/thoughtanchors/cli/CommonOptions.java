@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             "0:success",
-            "1:internal error (a bug; --verbose prints the stack trace)",
+            "1:internal error (a bug; the stack trace is in run.log in the output folder, --verbose prints it)",
             "2:usage error (bad or missing options)",
             "3:bad input data (missing folder, malformed or missing JSON, sentence not found in its text)",
             "4:worker problem (unreachable, wrong model, contract mismatch, died mid-run)",

@@ -1,5 +1,8 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import io.thoughtanchors.worker.ModelInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +12,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
@@ -30,18 +32,15 @@ final class DescribeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the Describe answer as JSON.")
     boolean json;
 
-    private final WorkerFactory workers;
+    private final WorkerConnector workers;
 
-    DescribeCommand(WorkerFactory workers) {
+    DescribeCommand(WorkerConnector workers) {
         this.workers = workers;
     }
 
     @Override
     public Integer call() {
-        ModelInfo info;
-        try (WorkerLink link = WorkerLink.remote(workers, addresses, Optional.empty(), List.of())) {
-            info = link.info();
-        }
+        ModelInfo info = Main.pipeline(workers, spec, false).describe(WorkerTarget.remote(addresses));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(info));

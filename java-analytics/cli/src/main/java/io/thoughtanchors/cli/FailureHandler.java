@@ -1,16 +1,18 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.data.TraceFormatException;
-import io.thoughtanchors.worker.WorkerException;
-import picocli.CommandLine;
+import io.thoughtanchors.pipeline.PipelineException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Turns every failure into one line on stderr and an {@link ExitStatus}; the stack trace only with --verbose,
- * because the messages already name the file, trace or worker at fault.
+ * Turns every failure into one line on stderr and an {@link ExitStatus}; the stack trace only with --verbose (and,
+ * for a failed run, in the run.log of its output folder), because the messages already name the file, trace or
+ * worker at fault.
  */
 final class FailureHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
@@ -21,8 +23,6 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler, Co
         err.println("ta: " + messageOf(ex, status));
         if (verbose(parseResult)) {
             ex.printStackTrace(err);
-        } else if (status == ExitStatus.INTERNAL) {
-            err.println("ta: this is a bug; run again with --verbose for the stack trace");
         }
         err.flush();
         return status.code;
@@ -40,27 +40,28 @@ final class FailureHandler implements CommandLine.IExecutionExceptionHandler, Co
         return ExitStatus.USAGE.code;
     }
 
+    /** The one place a failure's kind becomes an exit status. */
     static ExitStatus statusOf(Throwable ex) {
-        if (ex instanceof CliFailure f) {
-            return f.status();
+        if (!(ex instanceof PipelineException p)) {
+            return ExitStatus.INTERNAL;
         }
-        if (ex instanceof TraceFormatException) {
-            return ExitStatus.BAD_INPUT;
-        }
-        if (ex instanceof WorkerException) {
-            return ExitStatus.WORKER;
-        }
-        return ExitStatus.INTERNAL;
+        return switch (p.kind()) {
+            case INVALID_REQUEST -> ExitStatus.USAGE;
+            case BAD_INPUT -> ExitStatus.BAD_INPUT;
+            case WORKER -> ExitStatus.WORKER;
+            case OUTPUT -> ExitStatus.OUTPUT;
+            case INTERNAL -> ExitStatus.INTERNAL;
+        };
     }
 
     private static String messageOf(Exception ex, ExitStatus status) {
-        return switch (status) {
-            case INTERNAL -> "internal error: " + ex;
-            case WORKER -> ex instanceof WorkerException ? "worker problem: " + ex.getMessage() : ex.getMessage();
-            case BAD_INPUT -> ex instanceof TraceFormatException ? "cannot read the traces: " + ex.getMessage()
-                    : ex.getMessage();
-            default -> ex.getMessage();
-        };
+        String message = ex instanceof PipelineException ? ex.getMessage() : "internal error: " + ex;
+        if (status != ExitStatus.INTERNAL) {
+            return message;
+        }
+        Optional<Path> log = ex instanceof PipelineException p ? p.log() : Optional.empty();
+        return message + " (a bug: " + log.map(l -> "the stack trace is in " + l)
+                .orElse("run again with --verbose for the stack trace") + ")";
     }
 
     /** --verbose may be given to any (sub)command, so look at every level of the parse. */

@@ -1,11 +1,13 @@
 package io.thoughtanchors.cli;
 
-import picocli.CommandLine;
+import io.thoughtanchors.pipeline.Pipeline;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code ta} command: white-box analyses of the Thought Anchors paper, forward passes by a model worker. */
 @Command(name = "ta",
@@ -31,20 +33,30 @@ public final class Main implements Runnable {
         if (System.getProperty("arrow.allocation.manager.type") == null) {
             System.setProperty("arrow.allocation.manager.type", "Unsafe");
         }
-        System.exit(commandLine(WorkerFactory.GRPC).execute(args));
+        System.exit(commandLine(WorkerConnector.GRPC).execute(args));
     }
 
     /** The command tree with its failure handling; {@code workers} is how commands reach a worker. */
-    static CommandLine commandLine(WorkerFactory workers) {
+    static CommandLine commandLine(WorkerConnector workers) {
         FailureHandler failures = new FailureHandler();
         return new CommandLine(new Main())
                 .addSubcommand(new ReceiversCommand(workers))
                 .addSubcommand(new SuppressionMatrixCommand(workers))
                 .addSubcommand(new SuppressCheckCommand(workers))
                 .addSubcommand(new ReportCommand(workers))
+                .addSubcommand(new SummaryCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)
                 .setParameterExceptionHandler(failures);
+    }
+
+    /**
+     * The pipeline a command runs: its workers, warnings on the command's stderr, and progress bars unless
+     * {@code --no-progress} or stderr is not a terminal (a bar in a piped stderr or a log file is noise).
+     */
+    static Pipeline pipeline(WorkerConnector workers, CommandSpec command, boolean progressBars) {
+        return Pipeline.create().withConnector(workers).withListener(new TerminalListener(
+                command.commandLine().getErr(), progressBars && Terminal.stderrIsTerminal()));
     }
 }

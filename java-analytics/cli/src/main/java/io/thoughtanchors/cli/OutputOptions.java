@@ -4,25 +4,10 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Where a command writes its results and how loudly: --out, --force, --no-progress. */
-final class OutputOptions {
+/** Where a command writes its results and how loudly: --out (required), --force, --no-progress. */
+final class OutputOptions extends OutputFlags {
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output folder (must not exist or be empty, unless --force).")
     Path out;
-
-    @Option(names = "--force", description = "Write into an existing output folder, overwriting its result files.")
-    boolean force;
-
-    @Option(names = "--no-progress", description = "No progress bar on stderr.")
-    boolean noProgress;
-
-    /** The folder, checked but not created yet. */
-    OutputFolder folder() {
-        return OutputFolder.check(out, force);
-    }
-
-    boolean showProgress() {
-        return !noProgress;
-    }
 }

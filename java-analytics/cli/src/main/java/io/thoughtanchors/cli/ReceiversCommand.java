@@ -1,5 +1,7 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.pipeline.ReceiversResult;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +27,10 @@ import java.util.concurrent.Callable;
             "  sentence_scores.csv         trace_id, sentence_index, label_index, token_start, token_end, category,",
             "                                receiver_score, counterfactual_importance,",
             "                                text (labelled chunk, first 100 characters)",
+            "  sentences.csv               every analysed sentence where it is: trace_id,",
+            "                                sentence_index, label_index, char_start, char_end",
+            "                                (in full_cot), token_start, token_end (in the",
+            "                                model input), category, text (those characters)",
             "  reliability.csv             split-half reliability of mean kurtosis:",
             "                                split (ALTERNATING | BY_PROBLEM), traces_first,",
             "                                traces_second, heads, pearson_r, pearson_p,",
@@ -47,10 +53,11 @@ import java.util.concurrent.Callable;
             "  by \"|||\"). One record batch per layer, one row per head: layer:int32,",
             "  head:int32, matrix:fixed_size_list<float32>[n*n] as the worker sent it.",
             "  Schema metadata: model id, dtype, modes, full text hash, layers, heads, n,",
-            "  the model's Describe answer and the trace's token ranges. Each file is",
-            "  written atomically right after its forward pass, so an interrupted run",
-            "  keeps finished traces; an entry whose metadata does not match is",
-            "  recomputed with a warning."})
+            "  the model's Describe answer, the trace's token ranges and a CRC-32C of",
+            "  all of it with the matrices. Each file is written atomically right after",
+            "  its forward pass, so an interrupted run keeps finished traces; an entry",
+            "  whose metadata does not match is recomputed, a damaged one (checksum) is",
+            "  deleted and recomputed, each with a one-line warning."})
 final class ReceiversCommand implements Callable<Integer> {
 
     @Mixin
@@ -69,21 +76,17 @@ final class ReceiversCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    private final WorkerFactory workers;
+    private final WorkerConnector workers;
 
-    ReceiversCommand(WorkerFactory workers) {
+    ReceiversCommand(WorkerConnector workers) {
         this.workers = workers;
     }
 
     @Override
     public Integer call() {
-        new ReceiversRun("receivers", receivers, worker, workers, output.showProgress(), this::warn)
-                .run(output.folder(), spec.commandLine().getOut(), plans -> { });
+        ReceiversResult result = Main.pipeline(workers, spec, output.showProgress())
+                .receivers(receivers.request(output, worker));
+        RunSummary.print(spec.commandLine().getOut(), result);
         return ExitStatus.SUCCESS.code;
-    }
-
-    private void warn(String message) {
-        spec.commandLine().getErr().println("ta: warning: " + message);
-        spec.commandLine().getErr().flush();
     }
 }

@@ -3,6 +3,7 @@ package io.thoughtanchors.cli;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.analysis.attention.Head;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
+import io.thoughtanchors.pipeline.ReceiversResult;
 import io.thoughtanchors.worker.ModelInfo;
 
 import java.io.PrintWriter;
@@ -10,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The few lines a receivers run prints on stdout; the files hold everything else. */
+/** The few lines a receivers run prints on stdout (also before a report's); the files hold everything else. */
 final class RunSummary {
 
     private static final int HEADS_SHOWN = 5;
@@ -18,17 +19,15 @@ final class RunSummary {
     private RunSummary() {
     }
 
-    static void print(PrintWriter out, ReceiverHeadResult r, CacheFiller.Filled filled, String profile,
-                      double attentionSeconds, OutputFolder output, int warnings) {
-        ModelInfo model = filled.model();
-        int computed = 0;
-        for (boolean c : filled.computed()) {
-            computed += c ? 1 : 0;
-        }
+    static void print(PrintWriter out, ReceiversResult result) {
+        ReceiverHeadResult r = result.analysis();
+        ModelInfo model = result.model();
+        long computed = result.computed().stream().filter(c -> c).count();
         out.printf(Locale.ROOT, "Receiver heads of %d traces: model %s (%s, %d layers x %d heads), profile %s%n",
-                r.traceIds().size(), model.modelId(), model.dtype(), model.numLayers(), model.numQueryHeads(), profile);
+                r.traceIds().size(), model.modelId(), model.dtype(), model.numLayers(), model.numQueryHeads(),
+                result.profile().name());
         out.printf(Locale.ROOT, "  attention: %d traces computed, %d from the cache (%.1f s)%n", computed,
-                r.traceIds().size() - computed, attentionSeconds);
+                r.traceIds().size() - computed, result.attentionSeconds());
         List<Head> top = r.ranking().topHeads();
         out.printf(Locale.ROOT, "  top %d heads by mean kurtosis: %s%s%n", top.size(),
                 top.stream().limit(HEADS_SHOWN).map(h -> h + " " + fmt(r.ranking().meanKurtosis(h)))
@@ -38,15 +37,25 @@ final class RunSummary {
         r.blackBox().ifPresent(b -> out.printf(Locale.ROOT,
                 "  black-box: mean residual Spearman %s (95%% CI %s to %s) over %d traces%n",
                 fmt(b.mean()), fmt(b.ciLow()), fmt(b.ciHigh()), b.used().length));
+        warningsAndFolder(out, result.warnings().size(), result.outputDir().toString());
+        syntheticWeights(out, model);
+        out.flush();
+    }
+
+    /** The closing lines every command with an output folder prints. */
+    static void warningsAndFolder(PrintWriter out, int warnings, String folder) {
         if (warnings > 0) {
             out.printf(Locale.ROOT, "  %d warning(s), listed in run.json%n", warnings);
         }
-        out.println("  results in " + output.dir());
+        out.println("  results in " + folder);
+    }
+
+    /** The one warning every command prints for a random-weight model. */
+    static void syntheticWeights(PrintWriter out, ModelInfo model) {
         if (model.syntheticWeights()) {
             out.println("WARNING: " + model.modelId() + " runs SYNTHETIC (seeded random) weights. " + (model.notes()
                     .isBlank() ? "These results check the pipeline, not the science." : model.notes()));
         }
-        out.flush();
     }
 
     private static String reliability(ReliabilityResult x) {
@@ -54,7 +63,7 @@ final class RunSummary {
                 x.mode().name().toLowerCase(Locale.ROOT), fmt(x.pearson().r()), fmt(x.spearman().r()), x.pearson().n());
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "NaN";
     }
 }

@@ -1,18 +1,16 @@
 package io.thoughtanchors.cli;
 
-import io.thoughtanchors.analysis.AnalysisOptions;
-import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.suppression.KlMode;
 import io.thoughtanchors.analysis.suppression.PredictionAlignment;
-import io.thoughtanchors.analysis.suppression.RowNormalisation;
-import io.thoughtanchors.analysis.suppression.SuppFormat;
-import io.thoughtanchors.analysis.suppression.SuppressionAveraging;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooling;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
-import io.thoughtanchors.data.LabeledChunk;
-import io.thoughtanchors.data.Trace;
-import io.thoughtanchors.data.TraceReader;
+import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.pipeline.SuppressionMatrixRequest;
+import io.thoughtanchors.pipeline.SuppressionMatrixResult;
+import io.thoughtanchors.pipeline.output.PublishedComparison;
+import io.thoughtanchors.pipeline.output.SuppressionRunReport;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.NucleusSpec;
 import picocli.CommandLine.Command;
@@ -21,15 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
@@ -43,7 +34,7 @@ import java.util.concurrent.Callable;
                     + " alignment and --no-log are applied to the stored values and need no new passes."},
         footerHeading = "%n",
         footer = {
-            "Output files in --out (CSV: NaN is NaN; JSON: null):",
+            "Output files in --out (NaN is written NaN in CSV and, like Python's json, in step_importance_supp.json):",
             "  <trace id>/suppression_matrix.csv             E: receiving, then one column per",
             "                                                  suppressed sentence j (all cells)",
             "  <trace id>/suppression_matrix_normalised.csv  j >= i masked, each row minus its mean",
@@ -64,10 +55,9 @@ import java.util.concurrent.Callable;
             "    p<top-p>-k<max-k>-t<temperature>-f16-kl<kl-temperature>-<reuse|full>/<text id>/",
             "  meta.json (key, model, token ranges, input token ids), baseline.nucleus (CSR, big-endian",
             "  binary), kl-NNNN.bin (per suppressed sentence: KL at every position under both KL modes,",
-            "  float64). Files are written atomically right after their pass."})
+            "  float64). Each file carries a CRC-32C of its content and is written atomically",
+            "  right after its pass; a damaged one is deleted and recomputed with a warning."})
 final class SuppressionMatrixCommand implements Callable<Integer> {
-
-    static final List<String> CAPABILITIES = List.of("logits.nucleus", "suppression.all_heads");
 
     @Mixin
     CommonOptions common;
@@ -75,9 +65,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Trace folder: a problem_<id> folder, a solution-type folder, a model folder or a root of them.")
-    Path data;
+    @Mixin
+    DataOption data;
 
     @Mixin
     WorkerOptions worker;
@@ -85,13 +74,12 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     @Mixin
     OutputOptions outputOptions;
 
-    @Option(names = "--cache", paramLabel = "DIR",
-            description = "Cache root, shared with receivers (default: <out>/../.ta-cache).")
-    Path cacheDir;
+    @Mixin
+    CacheOption cache;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "RECOMMENDED",
-            description = "Sentences and boundaries: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Profile profile;
+    /** Its sentences and token boundaries are what matters here. */
+    @Mixin
+    ProfileOption profile;
 
     @Mixin
     TextOverrides textOverrides;
@@ -156,208 +144,71 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
                     + " while this side decodes the last).")
     Integer parallel;
 
-    private final WorkerFactory workers;
+    private final WorkerConnector workers;
 
-    SuppressionMatrixCommand(WorkerFactory workers) {
+    SuppressionMatrixCommand(WorkerConnector workers) {
         this.workers = workers;
-    }
-
-    /** A trace's result with the matrices computed from it. */
-    record TraceMatrices(TraceSuppression.Result result, double[][] raw, double[][] normalised) {
-        Trace trace() {
-            return result.plan().trace();
-        }
-
-        int[] labelIndex() {
-            return result.input().input().ranges().labelIndex();
-        }
-
-        List<String> tags() {
-            return Arrays.stream(labelIndex()).mapToObj(l -> chunk(l).map(LabeledChunk::primaryTag)
-                    .orElse("unlabelled")).toList();
-        }
-
-        List<String> texts() {
-            return Arrays.stream(labelIndex()).mapToObj(l -> chunk(l).map(LabeledChunk::chunk).orElse("")).toList();
-        }
-
-        private Optional<LabeledChunk> chunk(int label) {
-            return label >= 0 && label < trace().numLabeled() ? Optional.of(trace().chunks().get(label))
-                    : Optional.empty();
-        }
     }
 
     @Override
     public Integer call() {
-        Instant started = Instant.now();
-        long t0 = System.nanoTime();
-        AnalysisOptions options = textOverrides.apply(profile.options());
-        SuppressionOptions klOptions = klOptions();
-        TraceSuppression.Settings settings = settings();
-        int inFlight = inFlight();
-        OutputFolder output = outputOptions.folder();
-        List<TracePlan> plans = TraceReader.readTree(data).stream().map(t -> TracePlan.of(t, options)).toList();
-        long t1 = System.nanoTime();
-        output.create();
-        List<String> warnings = new ArrayList<>();
-        Path cacheRoot = AttentionCache.root(cacheDir, output.dir());
-        List<TraceSuppression.Result> results = new ArrayList<>();
-        ModelInfo model;
-        Map<String, Object> workerJson;
-        try (WorkerLink link = worker.link(workers, output.resolve("worker.log"), CAPABILITIES);
-             PassExecutor executor = new PassExecutor(link.worker(), inFlight);
-             PassProgress progress = PassProgress.start(outputOptions.showProgress(),
-                     plans.stream().mapToLong(p -> p.layout().size() + 1L).sum())) {
-            model = link.info();
-            SuppressionInputs inputs = new SuppressionInputs(link.worker(), model, options,
-                    new AttentionCache(cacheRoot, w -> warn(warnings, w)));
-            TraceSuppression runner = new TraceSuppression(link, settings, inputs, executor, progress);
-            for (TracePlan plan : plans) {
-                SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(), options.sentenceSource(),
-                        options.boundaryMode(), options.truncation(), settings.nucleus(), klTemperature,
-                        fullRecompute, plan.textSha256());
-                results.add(runner.run(plan, new SuppressionStore(cacheRoot, key, w -> warn(warnings, w))));
-            }
-            workerJson = worker.runJson(link, output.resolve("worker.log"));
-            workerJson.put("parallel", inFlight);
-        }
-        long t2 = System.nanoTime();
-        List<TraceMatrices> matrices = results.stream().map(r -> matrices(r, klOptions)).toList();
-        List<PublishedComparison> comparisons = writeResults(output, matrices, model.syntheticWeights(), options);
-        long t3 = System.nanoTime();
-        Map<String, Double> timings = new LinkedHashMap<>();
-        timings.put("read_traces", seconds(t0, t1));
-        timings.put("passes", seconds(t1, t2));
-        timings.put("matrices_and_results", seconds(t2, t3));
-        timings.put("total", seconds(t0, t3));
-        SuppressionRunReport report = new SuppressionRunReport(started, data.toAbsolutePath().normalize(),
-                output.dir(), cacheRoot, workerJson, model, profile, options, klOptions, settings, inFlight,
-                distancePooling, categoryAggregate(options), categoryMinEntries, results, timings, warnings);
-        output.write("run.json", Json.write(report.toJson()));
-        printSummary(model, results, comparisons, report, output, warnings.size());
+        SuppressionMatrixResult result = Main.pipeline(workers, spec, outputOptions.showProgress())
+                .suppressionMatrix(request());
+        printSummary(spec.commandLine().getOut(), result);
         return ExitStatus.SUCCESS.code;
+    }
+
+    private SuppressionMatrixRequest request() {
+        SuppressionMatrixRequest request = SuppressionMatrixRequest.of(data.data, outputOptions.out)
+                .withForce(outputOptions.force).withProfile(profile.profile)
+                .withOptions(textOverrides.apply(profile.profile.options()))
+                .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute)
+                .withVariantsPerCall(variantsPerCall).withBatchSize(batchSize).withDistancePooling(distancePooling)
+                .withCategoryMinEntries(categoryMinEntries).withWorker(worker.target());
+        request = cache.cache().map(request::withCache).orElse(request);
+        request = parallel == null ? request : request.withParallel(parallel);
+        return categoryAggregate == null ? request : request.withCategoryAggregate(categoryAggregate);
     }
 
     private SuppressionOptions klOptions() {
         if (onlyFirst != null && onlyFirst < 1) {
-            throw CliFailure.usage("--only-first must be at least 1, got " + onlyFirst);
+            throw PipelineException.invalidRequest("--only-first must be at least 1, got " + onlyFirst);
         }
         try {
             return SuppressionOptions.REFERENCE.withKlMode(klMode).withTemperature(klTemperature).withTakeLog(!noLog)
                     .withAlignment(alignment)
                     .withOnlyFirst(onlyFirst == null ? OptionalInt.empty() : OptionalInt.of(onlyFirst));
         } catch (IllegalArgumentException e) {
-            throw CliFailure.usage("--kl-temperature: " + e.getMessage());
+            throw PipelineException.invalidRequest("--kl-temperature: " + e.getMessage());
         }
     }
 
-    private TraceSuppression.Settings settings() {
-        if (batchSize < 1 || variantsPerCall < 1) {
-            throw CliFailure.usage("--batch-size and --variants-per-call must be at least 1, got " + batchSize
-                    + " and " + variantsPerCall);
-        }
-        if (categoryMinEntries < 1) {
-            throw CliFailure.usage("--category-min-entries must be at least 1, got " + categoryMinEntries);
-        }
+    private NucleusSpec nucleus() {
         try {
-            return new TraceSuppression.Settings(new NucleusSpec(topP, maxK, temperature, true), fullRecompute,
-                    variantsPerCall, batchSize, klTemperature);
+            return new NucleusSpec(topP, maxK, temperature, true);
         } catch (IllegalArgumentException e) {
-            throw CliFailure.usage("nucleus options: " + e.getMessage());
+            throw PipelineException.invalidRequest("nucleus options: " + e.getMessage());
         }
     }
 
-    private int inFlight() {
-        worker.validate(true);
-        int n = parallel != null ? parallel : 2 * worker.workerCount();
-        if (n < 1) {
-            throw CliFailure.usage("--parallel must be at least 1, got " + n);
-        }
-        return n;
-    }
-
-    private TraceMatrices matrices(TraceSuppression.Result r, SuppressionOptions klOptions) {
-        double[][] raw;
-        try {
-            raw = KlColumns.matrix(r.baseline(), r.input().input(), r.columns(), klOptions);
-        } catch (IllegalStateException e) {
-            throw CliFailure.worker("trace " + r.plan().id() + ": " + e.getMessage() + " (" + klOptions.klMode()
-                    + "; the worker's logits are not finite, or try the other --kl-mode)", e);
-        }
-        return new TraceMatrices(r, raw, RowNormalisation.normalise(raw));
-    }
-
-    private List<PublishedComparison> writeResults(OutputFolder output, List<TraceMatrices> matrices,
-                                                   boolean synthetic, AnalysisOptions options) {
-        List<PublishedComparison> comparisons = new ArrayList<>();
-        for (TraceMatrices m : matrices) {
-            String dir = m.trace().id() + "/";
-            output.write(dir + "suppression_matrix.csv", SuppressionTables.matrix("E", m.raw()).csv());
-            output.write(dir + "suppression_matrix_normalised.csv",
-                    SuppressionTables.matrix("E_normalised", m.normalised()).csv());
-            output.write(dir + "step_importance_supp.json", SuppFormat.toJson(m.normalised(), m.texts()));
-            m.trace().stepImportanceSupp().ifPresent(published -> {
-                PublishedComparison c = PublishedComparison.of(m.trace().id(), m.normalised(), m.labelIndex(),
-                        published);
-                comparisons.add(c);
-                output.write(dir + "published_comparison.json", Json.write(c.toJson(synthetic)));
-            });
-        }
-        List<double[][]> normalised = matrices.stream().map(TraceMatrices::normalised).toList();
-        output.write("suppression_by_distance.csv", SuppressionTables.byDistance(
-                SuppressionAveraging.byDistance(normalised, distancePooling)).csv());
-        output.write("suppression_by_category_pair.csv", SuppressionTables.byCategoryPair(
-                SuppressionAveraging.byCategoryPair(matrices.stream().map(m -> new SuppressionAveraging.TraceMatrix(
-                        m.trace().id(), m.normalised(), m.tags())).toList(), categoryAggregate(options),
-                        categoryMinEntries)).csv());
-        if (!comparisons.isEmpty()) {
-            output.write("published_comparison.csv", SuppressionTables.comparisons(comparisons).csv());
-        }
-        return comparisons;
-    }
-
-    private CategoryAggregate categoryAggregate(AnalysisOptions options) {
-        return categoryAggregate != null ? categoryAggregate : options.categoryAggregate();
-    }
-
-    private void printSummary(ModelInfo model, List<TraceSuppression.Result> results,
-                              List<PublishedComparison> comparisons, SuppressionRunReport report, OutputFolder output,
-                              int warnings) {
-        var o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "Suppression matrices of %d traces: model %s (%s), %s, %s%s%n", results.size(),
+    private void printSummary(PrintWriter o, SuppressionMatrixResult result) {
+        ModelInfo model = result.model();
+        o.printf(Locale.ROOT, "Suppression matrices of %d traces: model %s (%s), %s, %s%s%n", result.traces().size(),
                 model.modelId(), model.dtype(), klMode, alignment, noLog ? ", no log" : "");
-        for (TraceSuppression.Result r : results) {
+        for (SuppressionMatrixResult.TraceMatrix m : result.traces()) {
             o.printf(Locale.ROOT, "  %s: %d sentences, %d tokens, %d passes computed, %d columns stored earlier%n",
-                    r.plan().id(), r.columns().length, r.input().input().numTokens(), report.computedPasses(r),
-                    r.columnsFromStore().size());
+                    m.traceId(), m.passes().columns().length, m.passes().input().input().numTokens(),
+                    SuppressionRunReport.computedPasses(m.passes()), m.passes().columnsFromStore().size());
         }
-        o.printf(Locale.ROOT, "  passes: %d in %.1f s (%.2f passes/s)%n", report.computedPasses(),
-                report.passSeconds(), report.passesPerSecond());
-        for (PublishedComparison c : comparisons) {
+        o.printf(Locale.ROOT, "  passes: %d in %.1f s (%.2f passes/s)%n", result.passesComputed(),
+                result.passSeconds(), result.passesPerSecond());
+        for (PublishedComparison c : result.comparisons()) {
             o.printf(Locale.ROOT, "  vs published %s: Pearson r = %.3f, Spearman r = %.3f over %d cells%s%n",
                     c.traceId(), c.pearson().r(), c.spearman().r(), c.pairs(),
                     model.syntheticWeights() ? " (synthetic model: no match expected)" : "");
         }
-        if (warnings > 0) {
-            o.printf(Locale.ROOT, "  %d warning(s), listed in run.json%n", warnings);
-        }
-        o.println("  results in " + output.dir());
-        if (model.syntheticWeights()) {
-            o.println("WARNING: " + model.modelId() + " runs SYNTHETIC (seeded random) weights. These results check"
-                    + " the pipeline, not the science.");
-        }
+        RunSummary.warningsAndFolder(o, result.warnings().size(), result.outputDir().toString());
+        RunSummary.syntheticWeights(o, model);
         o.flush();
-    }
-
-    private void warn(List<String> warnings, String message) {
-        synchronized (warnings) {
-            warnings.add(message);
-        }
-        spec.commandLine().getErr().println("ta: warning: " + message);
-        spec.commandLine().getErr().flush();
-    }
-
-    private static double seconds(long fromNanos, long toNanos) {
-        return (toNanos - fromNanos) / 1e9;
     }
 }

@@ -1,16 +1,14 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** How a command reaches a model worker — addresses, or the embedded one started with --local — shared by all. */
 final class WorkerOptions {
@@ -32,7 +30,7 @@ final class WorkerOptions {
     @ArgGroup(exclusive = true)
     Source source;
 
-    @Option(names = "--local-model", paramLabel = "MODEL", defaultValue = "tiny-qwen2",
+    @Option(names = "--local-model", paramLabel = "MODEL", defaultValue = WorkerTarget.DEFAULT_LOCAL_MODEL,
             description = "Model of the --local worker (default: ${DEFAULT-VALUE}; tiny-llama is the other tiny one).")
     String localModel;
 
@@ -45,66 +43,23 @@ final class WorkerOptions {
                     + " a run served from the cache alone).")
     String expectModel;
 
-    boolean given() {
-        return source != null;
-    }
-
-    boolean local() {
-        return source != null && source.local;
-    }
-
-    /** Worker processes the work can spread over: the addresses, or the one --local starts. */
-    int workerCount() {
-        return local() ? 1 : source == null ? 0 : source.addresses.size();
-    }
-
-    Optional<String> expectedModel() {
-        return Optional.ofNullable(expectModel);
-    }
-
-    /** The model a cache-only run must be for: the one --local would start, else --expect-model. */
-    Optional<String> modelFilter() {
-        return local() ? Optional.of(localModel) : expectedModel();
-    }
-
-    /** Usage errors (status 2) for combinations that cannot mean anything. */
-    void validate(boolean workerRequired) {
-        if (workerRequired && !given()) {
-            throw CliFailure.usage("give --worker HOST:PORT[,HOST:PORT...] or --local");
+    /**
+     * The worker target these options describe; {@link WorkerTarget#none()} without --worker or --local.
+     *
+     * @throws PipelineException (invalid request) for combinations that cannot mean anything
+     */
+    WorkerTarget target() {
+        boolean local = source != null && source.local;
+        if (!local && command.commandLine().getParseResult().hasMatchedOption("--local-model")) {
+            throw PipelineException.invalidRequest("--local-model needs --local");
         }
-        if (!local() && command.commandLine().getParseResult().hasMatchedOption("--local-model")) {
-            throw CliFailure.usage("--local-model needs --local");
+        if (local && expectModel != null && !expectModel.equals(localModel)) {
+            throw PipelineException.invalidRequest("--expect-model " + expectModel + " contradicts --local-model "
+                    + localModel);
         }
-        if (local() && expectModel != null && !expectModel.equals(localModel)) {
-            throw CliFailure.usage("--expect-model " + expectModel + " contradicts --local-model " + localModel);
-        }
-    }
-
-    /** The link to open on first use, or null when neither --worker nor --local was given. */
-    WorkerLink link(WorkerFactory workers, Path localLog, List<String> capabilities) {
-        if (source == null) {
-            return null;
-        }
-        if (source.local) {
-            return WorkerLink.local(workers, LocalWorkerProcess.launch(localModel, localLog,
-                    Duration.ofSeconds(localTimeoutSeconds)), expectedModel(), capabilities);
-        }
-        return WorkerLink.remote(workers, source.addresses, expectedModel(), capabilities);
-    }
-
-    /** The "worker" block of run.json: how the worker was reached, and whether it was (null link: none given). */
-    Map<String, Object> runJson(WorkerLink link, Path localLog) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("mode", link == null ? "none" : link.isLocal() ? "local" : "remote");
-        json.put("contacted", link != null && link.isOpen());
-        if (link != null && link.isLocal()) {
-            json.put("local_model", localModel);
-            if (link.isOpen()) {
-                json.put("log", localLog.toString());
-            }
-        } else if (link != null) {
-            json.put("addresses", link.addresses());
-        }
-        return json;
+        WorkerTarget target = source == null ? WorkerTarget.none() : local
+                ? WorkerTarget.local(localModel).withLocalStartTimeout(Duration.ofSeconds(localTimeoutSeconds))
+                : WorkerTarget.remote(source.addresses);
+        return expectModel == null ? target : target.withExpectedModel(expectModel);
     }
 }

@@ -1,14 +1,15 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import picocli.CommandLine;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
-import picocli.CommandLine;
 
 /** One in-process {@code ta} invocation: exit status and what it printed. */
 record CliRun(int status, String out, String err) {
 
-    static CliRun of(WorkerFactory workers, String... args) {
+    static CliRun of(WorkerConnector workers, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine(workers);

@@ -1,5 +1,6 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
 
-    static final WorkerFactory NO_WORKER = ReceiversCommandTest.NO_WORKER;
+    static final WorkerConnector NO_WORKER = ReceiversCommandTest.NO_WORKER;
 
     @Test
     void helpListsTheCommandsAndExitStatuses() {

@@ -2,6 +2,14 @@ package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.Trace;
+import io.thoughtanchors.data.TraceReader;
+import io.thoughtanchors.pipeline.Damage;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.worker.Tokenization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -27,7 +36,7 @@ class ReceiversCommandTest {
             "deepseek-r1-distill-qwen-14b/correct/2238", "deepseek-r1-distill-qwen-14b/correct/3448");
     static final int LAYERS = 3;
     static final int HEADS = 4;
-    static final WorkerFactory NO_WORKER = addresses -> fail("no worker should be contacted, got " + addresses);
+    static final WorkerConnector NO_WORKER = target -> fail("no worker should be contacted, got " + target);
 
     @TempDir
     Path tmp;
@@ -53,7 +62,7 @@ class ReceiversCommandTest {
         assertEquals(List.of("ALTERNATING", "BY_PROBLEM"),
                 csv(out.resolve("reliability.csv")).stream().skip(1).map(r -> r.get(0)).toList());
         for (String table : List.of("top_heads", "head_kurtosis", "head_kurtosis_by_trace", "sentence_scores",
-                "reliability", "category_tests", "category_values", "blackbox_by_trace")) {
+                "sentences", "reliability", "category_tests", "category_values", "blackbox_by_trace")) {
             List<List<String>> rows = csv(out.resolve(table + ".csv"));
             int columns = rows.get(0).size();
             assertTrue(rows.stream().allMatch(r -> r.size() == columns), table + ": every row has " + columns + " cells");
@@ -72,6 +81,82 @@ class ReceiversCommandTest {
         assertEquals(3, fake.attentionCalls);
         assertTrue(fake.closed, "the worker is closed at the end");
         assertTrue(run.out().contains("SYNTHETIC"), run.out());
+    }
+
+    @Test
+    void sentencesCsvPlacesEveryAnalysedSentenceInTheTextAndInTheTokens() throws IOException {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        assertEquals(0, receivers(fake, tmp.resolve("out")).status());
+
+        List<List<String>> rows = csv(tmp.resolve("out/sentences.csv"));
+        List<List<String>> scores = csv(tmp.resolve("out/sentence_scores.csv"));
+        assertEquals(List.of("trace_id", "sentence_index", "label_index", "char_start", "char_end", "token_start",
+                "token_end", "category", "text"), rows.get(0));
+        assertEquals(scores.size(), rows.size());
+        Map<String, Trace> traces = TraceReader.readTree(SAMPLE).stream()
+                .collect(Collectors.toMap(Trace::id, t -> t));
+        for (int r = 1; r < rows.size(); r++) {
+            List<String> row = rows.get(r);
+            assertEquals(scores.get(r).subList(0, 5), List.of(row.get(0), row.get(1), row.get(2), row.get(5),
+                    row.get(6)), "the sentence_scores row of the same sentence");
+            Trace trace = traces.get(row.get(0));
+            String text = trace.baseSolution().fullCot();
+            int charStart = Integer.parseInt(row.get(3));
+            int charEnd = Integer.parseInt(row.get(4));
+            assertEquals(text.substring(charStart, charEnd), row.get(8));
+            // RECOMMENDED: every labelled chunk, found in the text (whitespace may differ)
+            LabeledChunk chunk = trace.chunks().get(Integer.parseInt(row.get(2)));
+            assertEquals(chunk.chunk().strip().replaceAll("\\s+", " "), row.get(8).strip().replaceAll("\\s+", " "));
+            assertEquals(chunk.primaryTag(), row.get(7));
+            // OFFSETS: the first token is the first whose characters reach past the sentence start
+            Tokenization tokens = fake.tokenize(text, new int[0]);
+            int first = 1;
+            while (tokens.charEnds()[first] <= charStart) {
+                first++;
+            }
+            assertEquals(first, Integer.parseInt(row.get(5)), row.toString());
+        }
+    }
+
+    @Test
+    void underThePaperProfileSentencesCsvSkipsTheDroppedSentencesAndStillMatchesTheText() throws IOException {
+        assertEquals(0, receivers(new FakeModelWorker(LAYERS, HEADS), tmp.resolve("out"), "--profile", "REF_PAPER")
+                .status());
+
+        List<List<String>> rows = csv(tmp.resolve("out/sentences.csv"));
+        assertEquals(csv(tmp.resolve("out/sentence_scores.csv")).size(), rows.size());
+        Map<String, Trace> traces = TraceReader.readTree(SAMPLE).stream()
+                .collect(Collectors.toMap(Trace::id, t -> t));
+        int previousEnd = 0;
+        for (int r = 1; r < rows.size(); r++) {
+            List<String> row = rows.get(r);
+            int charStart = Integer.parseInt(row.get(3));
+            int charEnd = Integer.parseInt(row.get(4));
+            if (row.get(1).equals("0")) {
+                previousEnd = 0;
+            }
+            assertTrue(charStart >= previousEnd && charEnd > charStart, row.toString());
+            previousEnd = charEnd;
+            assertEquals(traces.get(row.get(0)).baseSolution().fullCot().substring(charStart, charEnd), row.get(8));
+        }
+    }
+
+    @Test
+    void everyNaNOfTheSummaryIsExplainedByAWarning() throws IOException {
+        CliRun run = receivers(new FakeModelWorker(LAYERS, HEADS), SuppressionMatrixCommandTest.TRACE,
+                tmp.resolve("out"));
+
+        assertEquals(0, run.status(), run.transcript());
+        List<String> nanLines = run.out().lines().filter(l -> l.contains("NaN")).toList();
+        assertEquals(2, nanLines.size(), "one trace: no reliability, no black-box mean: " + run.out());
+        List<String> warnings = Json.MAPPER.convertValue(Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile())
+                .get("warnings"), List.class);
+        for (String explained : List.of("split-half reliability (alternating) is NaN",
+                "split-half reliability (by_problem) is NaN", "the black-box mean residual Spearman and its CI are NaN")) {
+            assertEquals(1, warnings.stream().filter(w -> w.startsWith(explained)).count(), explained + ": " + warnings);
+            assertTrue(run.err().contains("ta: warning: " + explained), run.err());
+        }
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("this run has 1 trace(s)")), warnings.toString());
     }
 
     @Test
@@ -148,8 +233,60 @@ class ReceiversCommandTest {
     }
 
     @Test
+    void sameSizeDamageInTheMiddleOfAnAttentionEntryIsCaughtDiscardedAndRecomputed() throws IOException {
+        assertEquals(0, receivers(new FakeModelWorker(LAYERS, HEADS), tmp.resolve("first")).status());
+        Path entry = cacheFiles().get(0);
+        Damage.flipMiddle(entry);
+
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = receivers(fake, tmp.resolve("second"));
+
+        assertEquals(0, run.status(), run.transcript());
+        assertEquals(1, fake.attentionCalls, "the damaged trace alone is recomputed");
+        List<String> reports = run.err().lines().filter(l -> l.contains(entry.toString())).toList();
+        assertEquals(1, reports.size(), "reported in one line: " + run.err());
+        assertTrue(reports.get(0).contains("checksum"), reports.get(0));
+        for (String table : List.of("top_heads.csv", "head_kurtosis_by_trace.csv", "sentence_scores.csv")) {
+            assertEquals(Files.readString(tmp.resolve("first").resolve(table)),
+                    Files.readString(tmp.resolve("second").resolve(table)), table);
+        }
+    }
+
+    @Test
+    void aWorkerSendingNaNFailsTheRunAsAWorkerProblemAndNothingIsCached() throws IOException {
+        FakeModelWorker broken = new FakeModelWorker(LAYERS, HEADS);
+        broken.nanValues = true;
+        CliRun run = receivers(broken, tmp.resolve("out"));
+
+        assertEquals(4, run.status(), run.transcript());
+        assertTrue(run.err().contains("invalid values") && run.err().contains("NaN"), run.err());
+        assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+        assertEquals(List.of(), Files.isDirectory(tmp.resolve("cache")) ? cacheFiles() : List.of(), "nothing cached");
+
+        FakeModelWorker healthy = new FakeModelWorker(LAYERS, HEADS);
+        assertEquals(0, receivers(healthy, tmp.resolve("rerun")).status());
+        assertEquals(3, healthy.attentionCalls, "a healthy worker recomputes every trace");
+    }
+
+    @Test
+    void aBugIsAnInternalErrorInOneLineWithTheStackTraceInTheRunLog() throws IOException {
+        FakeModelWorker buggy = new FakeModelWorker(LAYERS, HEADS);
+        buggy.attentionBug = "a worker implementation's bug";
+        CliRun run = receivers(buggy, tmp.resolve("out"));
+
+        assertEquals(1, run.status(), run.transcript());
+        Path log = tmp.resolve("out/run.log").toAbsolutePath();
+        assertEquals(List.of("ta: internal error: java.lang.IllegalStateException: a worker implementation's bug (a bug:"
+                + " the stack trace is in " + log + ")"), run.err().lines().toList());
+        String trace = Files.readString(log);
+        assertTrue(trace.contains("Caused by: java.lang.IllegalStateException: a worker implementation's bug")
+                && trace.contains("at io.thoughtanchors.pipeline.FakeModelWorker.attention"), trace);
+        assertFalse(Files.exists(tmp.resolve("out/run.json")));
+    }
+
+    @Test
     void missingDataFolderIsBadInput() {
-        CliRun run = CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), "receivers", "--data",
+        CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "receivers", "--data",
                 tmp.resolve("nowhere").toString(), "--worker", "fake:1", "--out", tmp.resolve("out").toString());
 
         assertEquals(3, run.status(), run.transcript());
@@ -253,7 +390,7 @@ class ReceiversCommandTest {
         List<String> args = new ArrayList<>(List.of("receivers", "--data", data.toString(), "--worker", "fake:1",
                 "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
         args.addAll(List.of(extra));
-        return CliRun.of(addresses -> fake, args.toArray(String[]::new));
+        return CliRun.of(target -> fake, args.toArray(String[]::new));
     }
 
     private List<Path> cacheFiles() throws IOException {
@@ -283,29 +420,31 @@ class ReceiversCommandTest {
         return ids;
     }
 
-    /** Splits simple CSV: quoted cells may hold commas and doubled quotes, no newlines. */
+    /** Splits CSV as RFC 4180 writes it: quoted cells may hold commas, doubled quotes and line breaks. */
     static List<List<String>> csv(Path file) throws IOException {
+        String text = Files.readString(file);
         List<List<String>> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            List<String> cells = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            for (int i = 0; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = !quoted;
-                } else if (c == ',' && !quoted) {
-                    cells.add(cell.toString());
-                    cell.setLength(0);
-                } else {
-                    cell.append(c);
-                }
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quoted && c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                cell.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+            } else if (c == '\n' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+                rows.add(cells);
+                cells = new ArrayList<>();
+            } else {
+                cell.append(c);
             }
-            cells.add(cell.toString());
-            rows.add(cells);
         }
         return rows;
     }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.attention.VerticalScores;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.output.SuppressionResults;
 import io.thoughtanchors.report.FigureId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,7 +76,7 @@ class ReportCommandTest {
     @Test
     void thePageDrawsTheTopHeadsPooledMatrixAndItsLayersVerticalScores() throws IOException {
         FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
-        CliRun run = CliRun.of(addresses -> fake, "report", "--data", SAMPLE.toString(), "--worker", "fake:1",
+        CliRun run = CliRun.of(target -> fake, "report", "--data", SAMPLE.toString(), "--worker", "fake:1",
                 "--out", tmp.resolve("report").toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress",
                 "--trace", "2238");
         assertEquals(0, run.status(), run.transcript());
@@ -110,7 +113,7 @@ class ReportCommandTest {
     @Test
     void withPromptAndOutputRegionsTheHeadMatrixIsTheSentenceBlock() throws IOException {
         FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
-        CliRun run = CliRun.of(addresses -> fake, "report", "--data", SAMPLE.toString(), "--worker", "fake:1",
+        CliRun run = CliRun.of(target -> fake, "report", "--data", SAMPLE.toString(), "--worker", "fake:1",
                 "--out", tmp.resolve("report").toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress",
                 "--trace", "2238", "--profile", "REF_PAPER");
         assertEquals(0, run.status(), run.transcript());
@@ -218,7 +221,7 @@ class ReportCommandTest {
 
     private Path suppressionRun() {
         Path out = tmp.resolve("suppression");
-        CliRun run = CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
+        CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
                 SuppressionMatrixCommandTest.TRACE.toString(), "--worker", "fake:1", "--out", out.toString(),
                 "--cache", tmp.resolve("cache").toString(), "--no-progress");
         assertEquals(0, run.status(), run.transcript());
@@ -233,7 +236,7 @@ class ReportCommandTest {
         List<String> args = new ArrayList<>(List.of("report", "--data", data.toString(), "--worker", "fake:1",
                 "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
         args.addAll(Arrays.asList(extra));
-        return CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), args.toArray(String[]::new));
+        return CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), args.toArray(String[]::new));
     }
 
     /** The page's embedded data (script#report-data). */

@@ -2,7 +2,8 @@ package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.thoughtanchors.analysis.suppression.SingleSentenceCheck;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInput;
@@ -33,7 +34,7 @@ class SuppressCheckCommandTest {
     Path tmp;
 
     @Test
-    void reportsTheKlOfTheFakesLastPositionLogits() throws IOException {
+    void reportsTheKlOfTheFakesLastPositionLogitsForTheHeadsAndSentencesOfTheReceiverAnalysis() throws IOException {
         FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
         CliRun run = check(fake, "--data", ReceiversCommandTest.SAMPLE.toString(), "--problem", "2238",
                 "--heads-from", "DATA", "--top-k", "6");
@@ -47,7 +48,8 @@ class SuppressCheckCommandTest {
         assertEquals("deepseek-r1-distill-qwen-14b/correct/2238", json.get("trace").asText());
         assertEquals(3, fake.attentionCalls, "heads ranked on every trace of --data");
         assertVariantsMatchTheReport(query, json);
-        assertKlMatches(query, json);
+        assertKlMatches(query, json, 1.0, 10.0);
+        assertSentencesAndHeadsAreTheReceiverAnalysis(json, ReceiversCommandTest.SAMPLE, Integer.MAX_VALUE, "6");
         assertTrue(run.out().contains("KL_high = ") && run.out().contains("ratio = "), run.out());
     }
 
@@ -55,7 +57,7 @@ class SuppressCheckCommandTest {
     void truncationCutsTheInputAfterSentenceKAndOnlyEarlierSentencesAreEligible() throws IOException {
         FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
         CliRun run = check(fake, "--trace", SuppressionMatrixCommandTest.TRACE.toString(),
-                "--truncate-after-sentence", "20", "--criterion", "ONE_AND_A_HALF_TIMES");
+                "--truncate-after-sentence", "20", "--criterion", "ONE_AND_A_HALF_TIMES", "--temperature", "0.7");
 
         assertEquals(0, run.status(), run.transcript());
         assertEquals(1, fake.attentionCalls, "heads ranked on the trace alone");
@@ -66,7 +68,8 @@ class SuppressCheckCommandTest {
         assertEquals(json.get("input_tokens").asInt(), ((ModelInput.Tokens) query.input()).length());
         assertEquals(1.5, json.get("criterion_factor").asDouble());
         assertVariantsMatchTheReport(query, json);
-        assertKlMatches(query, json);
+        assertKlMatches(query, json, 0.7, 1.5);
+        assertSentencesAndHeadsAreTheReceiverAnalysis(json, SuppressionMatrixCommandTest.TRACE, 20, "20");
     }
 
     @Test
@@ -77,6 +80,21 @@ class SuppressCheckCommandTest {
         assertEquals(2, run.status(), run.transcript());
         assertTrue(run.err().contains("only 3 receiver heads"), run.err());
         assertFalse(Files.exists(tmp.resolve("out/suppress_check.json")));
+    }
+
+    @Test
+    void aWorkerSendingNaNLogitsIsAWorkerProblem() {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun first = check(fake, "--trace", SuppressionMatrixCommandTest.TRACE.toString());
+        assertEquals(0, first.status(), first.transcript());
+        FakeModelWorker broken = new FakeModelWorker(LAYERS, HEADS);
+        broken.nanValues = true;
+
+        CliRun run = CliRun.of(target -> broken, "suppress-check", "--trace", SuppressionMatrixCommandTest.TRACE.toString(),
+                "--worker", "fake:1", "--cache", tmp.resolve("cache").toString(), "--no-progress");
+
+        assertEquals(4, run.status(), run.transcript());
+        assertTrue(run.err().contains("invalid values") && run.err().contains("logit NaN"), run.err());
     }
 
     /** The variants asked for are the baseline and the reported sentences in the reported heads. */
@@ -95,19 +113,82 @@ class SuppressCheckCommandTest {
         }
     }
 
-    private static void assertKlMatches(LogitsQuery query, JsonNode json) {
+    /**
+     * KL_high, KL_low, their ratio and the verdict recomputed here from the last-position logits the fake answered:
+     * p = softmax(z/τ) in double, KL = Σ p ln((p + 1e-10)/(q + 1e-10)), ratio = KL_high / (KL_low + 1e-10), pass iff
+     * KL_high > factor · KL_low (ARENA's formulas, spec §10.6).
+     */
+    private static void assertKlMatches(LogitsQuery query, JsonNode json, double tau, double factor) {
         LogitsResult answer = FakeModelWorker.answer(query);
         int last = answer.numTokens() - 1;
-        SingleSentenceCheck.Result expected = SingleSentenceCheck.evaluate(new SingleSentenceCheck.Selection(
-                json.get("high").get("sentence_index").asInt(), json.get("low").get("sentence_index").asInt()),
-                answer.variant(0).fullLogits().get(last), answer.variant(1).fullLogits().get(last),
-                answer.variant(2).fullLogits().get(last), 1.0,
-                SingleSentenceCheck.PassCriterion.valueOf(json.get("criterion").asText()));
-        assertTrue(expected.klHigh() > 0 && expected.klLow() > 0);
-        assertEquals(expected.klHigh(), json.get("kl_high").asDouble(), 0);
-        assertEquals(expected.klLow(), json.get("kl_low").asDouble(), 0);
-        assertEquals(expected.ratio(), json.get("ratio").asDouble(), 0);
-        assertEquals(expected.passed(), json.get("passed").asBoolean());
+        float[] base = answer.variant(0).fullLogits().get(last);
+        double klHigh = kl(base, answer.variant(1).fullLogits().get(last), tau);
+        double klLow = kl(base, answer.variant(2).fullLogits().get(last), tau);
+        assertTrue(klHigh > 0 && klLow > 0 && klHigh != klLow);
+        assertEquals(klHigh, json.get("kl_high").asDouble(), 1e-12 * klHigh);
+        assertEquals(klLow, json.get("kl_low").asDouble(), 1e-12 * klLow);
+        assertEquals(klHigh / (klLow + 1e-10), json.get("ratio").asDouble(), 1e-9 * klHigh / klLow);
+        assertEquals(klHigh > factor * klLow, json.get("passed").asBoolean());
+    }
+
+    private static double kl(float[] base, float[] suppressed, double tau) {
+        double[] p = softmax(base, tau);
+        double[] q = softmax(suppressed, tau);
+        double sum = 0;
+        for (int v = 0; v < p.length; v++) {
+            sum += p[v] * Math.log((p[v] + 1e-10) / (q[v] + 1e-10));
+        }
+        return sum;
+    }
+
+    private static double[] softmax(float[] z, double tau) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float x : z) {
+            max = Math.max(max, x / tau);
+        }
+        double[] e = new double[z.length];
+        double total = 0;
+        for (int v = 0; v < z.length; v++) {
+            e[v] = Math.exp(z[v] / tau - max);
+            total += e[v];
+        }
+        for (int v = 0; v < z.length; v++) {
+            e[v] /= total;
+        }
+        return e;
+    }
+
+    /**
+     * The high and low sentences are the trace's highest- and lowest-scoring among sentences 0..lastEligible, and the
+     * suppressed heads the top 5, both as ta receivers (with the same options, on the same cache) reports them.
+     */
+    private void assertSentencesAndHeadsAreTheReceiverAnalysis(JsonNode json, Path data, int lastEligible,
+                                                                String topK) throws IOException {
+        CliRun receivers = CliRun.of(ReceiversCommandTest.NO_WORKER, "receivers", "--data", data.toString(), "--out",
+                tmp.resolve("receivers").toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress",
+                "--top-k", topK);
+        assertEquals(0, receivers.status(), receivers.transcript());
+        List<Double> scores = new ArrayList<>();
+        for (List<String> row : ReceiversCommandTest.csv(tmp.resolve("receivers/sentence_scores.csv"))) {
+            if (row.get(0).equals(json.get("trace").asText())) {
+                scores.add(Double.parseDouble(row.get(6)));
+            }
+        }
+        int high = -1;
+        int low = -1;
+        for (int i = 0; i < scores.size() && i <= lastEligible; i++) {
+            if (Double.isNaN(scores.get(i))) {
+                continue;
+            }
+            high = high < 0 || scores.get(i) > scores.get(high) ? i : high;
+            low = low < 0 || scores.get(i) < scores.get(low) ? i : low;
+        }
+        assertEquals(high, json.get("high").get("sentence_index").asInt());
+        assertEquals(low, json.get("low").get("sentence_index").asInt());
+        assertEquals(scores.get(high), json.get("high").get("receiver_score").asDouble(), 0);
+        List<List<Integer>> top5 = ReceiversCommandTest.csv(tmp.resolve("receivers/top_heads.csv")).subList(1, 6)
+                .stream().map(r -> List.of(Integer.parseInt(r.get(1)), Integer.parseInt(r.get(2)))).toList();
+        assertEquals(top5, Json.MAPPER.convertValue(json.get("receiver_heads"), new TypeReference<List<List<Integer>>>() { }));
     }
 
     private CliRun check(FakeModelWorker fake, String... args) {
@@ -115,6 +196,6 @@ class SuppressCheckCommandTest {
         all.addAll(List.of(args));
         all.addAll(List.of("--worker", "fake:1", "--out", tmp.resolve("out").toString(), "--cache",
                 tmp.resolve("cache").toString(), "--no-progress"));
-        return CliRun.of(addresses -> fake, all.toArray(String[]::new));
+        return CliRun.of(target -> fake, all.toArray(String[]::new));
     }
 }

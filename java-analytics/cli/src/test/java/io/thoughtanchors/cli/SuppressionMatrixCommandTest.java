@@ -6,10 +6,16 @@ import io.thoughtanchors.analysis.suppression.SparseKl;
 import io.thoughtanchors.analysis.suppression.SuppFormat;
 import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
+import io.thoughtanchors.pipeline.Damage;
+import io.thoughtanchors.pipeline.FakeModelWorker;
+import io.thoughtanchors.pipeline.RoundRobinWorker;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.suppression.PassExecutor;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.Suppression;
+import io.thoughtanchors.worker.TokenRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +25,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,6 +129,99 @@ class SuppressionMatrixCommandTest {
     }
 
     @Test
+    void sameSizeDamageToAColumnFileIsCaughtAndOnlyThatColumnRecomputed() throws IOException {
+        FakeModelWorker first = new FakeModelWorker(LAYERS, HEADS);
+        FakeModelWorker fake = damagedStoreRerun(first, "kl-0007.bin", false);
+
+        assertEquals(1, fake.variantsRequested.get(), "one suppressed pass");
+        List<TokenRange> suppressed = first.logitsQueries.stream().flatMap(q -> q.variants().stream())
+                .filter(v -> !v.isBaseline()).map(v -> v.ranges().get(0))
+                .sorted(Comparator.comparingInt(TokenRange::start)).toList();
+        assertEquals(List.of(suppressed.get(7)), fake.logitsQueries.peek().variants().get(0).ranges(),
+                "sentence 7's");
+    }
+
+    @Test
+    void sameSizeDamageToTheBaselineIsCaughtAndOnlyTheBaselineRecomputed() throws IOException {
+        FakeModelWorker fake = damagedStoreRerun(new FakeModelWorker(LAYERS, HEADS), "baseline.nucleus", false);
+
+        assertEquals(1, fake.variantsRequested.get(), "the baseline pass alone");
+        assertTrue(fake.logitsQueries.peek().variants().get(0).isBaseline());
+    }
+
+    @Test
+    void sameSizeDamageToTheStoredInputIsCaughtAndTheInputRebuilt() throws IOException {
+        FakeModelWorker fake = damagedStoreRerun(new FakeModelWorker(LAYERS, HEADS), "meta.json", true);
+
+        assertEquals(0, fake.logitsCalls.get(), "the stored passes still hold for the rebuilt input");
+        assertTrue(fake.tokenizeCalls > 0, "token ids come from the worker again");
+    }
+
+    /**
+     * A first run, then same-size damage to one of the trace's store files, then a rerun: it reports that file in
+     * one line, discards it, recomputes what it held and writes the matrix of the first run.
+     */
+    private FakeModelWorker damagedStoreRerun(FakeModelWorker first, String file, boolean text) throws IOException {
+        assertEquals(0, run(first, TRACE, tmp.resolve("first")).status());
+        Path damaged;
+        try (Stream<Path> files = Files.walk(tmp.resolve("cache/suppression"))) {
+            damaged = files.filter(p -> p.getFileName().toString().equals(file)).findFirst().orElseThrow();
+        }
+        if (text) {
+            Damage.changeDigitInTheMiddle(damaged);
+        } else {
+            Damage.flipMiddle(damaged);
+        }
+
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun rerun = run(fake, TRACE, tmp.resolve("second"));
+
+        assertEquals(0, rerun.status(), rerun.transcript());
+        List<String> reports = rerun.err().lines().filter(l -> l.contains(damaged.toString())).toList();
+        assertEquals(1, reports.size(), "reported in one line: " + rerun.err());
+        assertTrue(reports.get(0).contains("checksum"), reports.get(0));
+        assertEquals(Files.readString(traceOut(tmp.resolve("first")).resolve("suppression_matrix.csv")),
+                Files.readString(traceOut(tmp.resolve("second")).resolve("suppression_matrix.csv")));
+        return fake;
+    }
+
+    @Test
+    void aWorkerSendingNaNLogitsFailsTheRunAsAWorkerProblemAndNoPassIsStored() throws IOException {
+        FakeModelWorker broken = new FakeModelWorker(LAYERS, HEADS);
+        broken.nanValues = true;
+        CliRun run = run(broken, TRACE, tmp.resolve("out"));
+
+        assertEquals(4, run.status(), run.transcript());
+        assertTrue(run.err().contains("invalid values") && run.err().contains("logit NaN"), run.err());
+        try (Stream<Path> files = Files.walk(tmp.resolve("cache"))) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(f -> f.endsWith(".nucleus") || f.endsWith(".bin")).toList(), "no pass stored");
+        }
+        assertFalse(Files.exists(tmp.resolve("out/run.json")));
+    }
+
+    @Test
+    void aForcedRerunThatCannotWriteAResultLeavesNoRunJsonAndNoPartialFile() throws IOException {
+        Path out = tmp.resolve("out");
+        assertEquals(0, run(new FakeModelWorker(LAYERS, HEADS), TRACE, out).status());
+        assertTrue(Files.isRegularFile(out.resolve("run.json")));
+        // the rerun's step_importance_supp.json cannot be put in place: a folder with a file holds its name
+        Path blocked = traceOut(out).resolve("step_importance_supp.json");
+        Files.delete(blocked);
+        Files.createDirectories(blocked);
+        Files.writeString(blocked.resolve("keep"), "x");
+
+        CliRun rerun = run(new FakeModelWorker(LAYERS, HEADS), TRACE, out, "--force", "--kl-mode", "SPARSE_WITH_TAIL");
+
+        assertEquals(5, rerun.status(), rerun.transcript());
+        assertTrue(rerun.err().contains("cannot write " + blocked), rerun.err());
+        assertFalse(Files.exists(out.resolve("run.json")), "the earlier run.json is gone: the folder is incomplete");
+        try (Stream<Path> files = Files.walk(out)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
+    }
+
+    @Test
     void workerDyingStopsWithStatus4AndTheRerunComputesOnlyMissingColumns() throws IOException {
         FakeModelWorker dying = new FakeModelWorker(LAYERS, HEADS);
         dying.dieAtLogitsCall = 10;
@@ -185,7 +286,7 @@ class SuppressionMatrixCommandTest {
     /** A one-worker run on a fresh cache: the reference matrix. */
     private Path uninterrupted() {
         Path out = tmp.resolve("reference");
-        CliRun run = CliRun.of(addresses -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
+        CliRun run = CliRun.of(target -> new FakeModelWorker(LAYERS, HEADS), "suppression-matrix", "--data",
                 TRACE.toString(), "--worker", "fake:1", "--out", out.toString(), "--cache",
                 tmp.resolve("reference-cache").toString(), "--no-progress");
         assertEquals(0, run.status(), run.transcript());
@@ -254,6 +355,6 @@ class SuppressionMatrixCommandTest {
         List<String> args = new ArrayList<>(List.of("suppression-matrix", "--data", data.toString(), "--worker",
                 addresses, "--out", out.toString(), "--cache", tmp.resolve("cache").toString(), "--no-progress"));
         args.addAll(List.of(extra));
-        return CliRun.of(a -> worker, args.toArray(String[]::new));
+        return CliRun.of(t -> worker, args.toArray(String[]::new));
     }
 }

@@ -1,7 +1,9 @@
 package io.thoughtanchors.worker;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -10,7 +12,8 @@ import java.util.stream.IntStream;
  * @param kvHeadOfQueryHead the KV head each query head reads (GQA), length {@code numQueryHeads}
  * @param bosTokenId        -1 if the tokenizer adds no BOS
  * @param dtype             weight dtype; softmax and reductions are float32 regardless
- * @param capabilities      e.g. {@code attention.raw}, {@code logits.nucleus}, {@code suppression.per_head}
+ * @param capabilities      e.g. {@code attention.raw}, {@code logits.nucleus}, {@code suppression.per_head}; kept sorted,
+ *                          so that what is written of a ModelInfo does not depend on the order they arrived in
  * @param syntheticWeights  seeded random weights: results check the pipeline, not the science
  * @param maxChunkBytes     the worker never sends a tensor chunk larger than this
  */
@@ -26,7 +29,7 @@ public record ModelInfo(String modelId, String architecture, int numLayers, int 
     public ModelInfo {
         kvHeadOfQueryHead = List.copyOf(kvHeadOfQueryHead);
         devices = List.copyOf(devices);
-        capabilities = Set.copyOf(capabilities);
+        capabilities = Collections.unmodifiableSortedSet(new TreeSet<>(capabilities));
         if (numLayers <= 0 || numQueryHeads <= 0 || numKvHeads <= 0 || vocabSize <= 0 || maxTokens <= 0) {
             throw new IllegalArgumentException("layer, head, vocabulary and token counts must be positive");
         }

@@ -76,17 +76,4 @@ class ValueTypesTest {
         WorkerException e = new WorkerException(WorkerException.Kind.INVALID_ARGUMENT, "layers[0]:\n  99 >= 48");
         assertEquals("INVALID_ARGUMENT: layers[0]: 99 >= 48", e.getMessage());
     }
-
-    @Test
-    void collectorIndexesByRequestedLayerAndHeadAndNoticesGaps() {
-        PooledAttention.Collector c = new PooledAttention.Collector(List.of(4, 1), List.of(2), 1);
-        c.accept(new AttentionMatrix(1, 2, 1, 1, new float[] {0.5f}));
-        WorkerException missing = assertThrows(WorkerException.class, c::result);
-        assertEquals(WorkerException.Kind.CONTRACT_MISMATCH, missing.kind());
-        c.accept(new AttentionMatrix(4, 2, 1, 1, new float[] {0.25f}));
-        assertThrows(WorkerException.class, () -> c.accept(new AttentionMatrix(4, 2, 1, 1, new float[] {0f})));
-        PooledAttention p = c.result();
-        assertEquals(0.5f, p.get(1, 2, 0, 0));
-        assertEquals(0.25f, p.values()[0][0][0]);
-    }
 }

@@ -29,9 +29,11 @@ public final class HeadRanking {
                 continue;
             }
             if (policy != NanHeadPolicy.PROPAGATE) {
-                for (int f = firstHead; f < size; f++) {
+                // Layers >= 1 only, whatever the layer-0 option: the reference asserts no NaN there, while an
+                // included layer-0 head with a NaN just drops out of the ranking through the mean.
+                for (int f = heads; f < size; f++) {
                     if (Double.isNaN(k[f])) {
-                        throw new IllegalStateException("NaN kurtosis in trace " + traceIds.get(r) + " at layer "
+                        throw new NanKurtosisException("NaN kurtosis in trace " + traceIds.get(r) + " at layer "
                                 + f / heads + " head " + f % heads);
                     }
                 }

@@ -2,8 +2,8 @@ package io.thoughtanchors.analysis.suppression;
 
 /**
  * How the per-position divergence {@code κ_t = KL(B_t ‖ Q_t)} between two nucleus-compressed distributions is
- * computed (spec §11.3). The third mode the spec lists, {@code EXACT_FULL_VOCAB}, needs full logits and is
- * computed by the worker, not here.
+ * computed (spec §11.3). There is no full-vocabulary mode for the matrix: it would need the worker to ship
+ * full logits at every position of every pass (docs/algorithms.md §12.3 says why and what to use instead).
  */
 public enum KlMode {
     /**

@@ -1,8 +1,6 @@
 package io.thoughtanchors.analysis.suppression;
 
-import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.worker.Nucleus;
-import io.thoughtanchors.worker.TokenRange;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,9 +25,12 @@ import java.util.List;
  * logits, hence {@code ℓ_t = ln(1e-9) ≈ −20.7233}); nothing is invented. A variant starting after {@code a_j} is
  * rejected because positions it can change would be missing.
  *
- * <p>Use: construct with the baseline, then {@link #addColumn} as each variant arrives (or {@link #putColumn} to
- * restore a column stored earlier), then {@link #matrix()}. Each variant's ids are sorted once per position; the
- * baseline's once in the constructor. Not thread-safe.
+ * <p>Use: construct with the baseline, then {@link #addColumn(int, Nucleus)} as each variant arrives, then
+ * {@link #matrix()}. A caller that keeps the divergences instead of the variants (the CLI's store keeps
+ * {@code κ_t} of both KL modes, so that a change of mode, log or window needs no forward pass) computes them with
+ * {@link #divergences} and builds the column later with {@link #addColumn(int, double[])}: the same code as from
+ * the variant. Each variant's ids are sorted once per position; the baseline's once in the constructor. Not
+ * thread-safe.
  */
 public final class SuppressionMatrix {
     private final SuppressionOptions options;
@@ -43,9 +44,7 @@ public final class SuppressionMatrix {
     private final PreparedNucleus base;
     private final PreparedNucleus scratch;
     private final double[] identical;
-    private final double[] ell;
     private final double[][] e;
-    private final boolean[] done;
 
     /**
      * @param baseline  the unsuppressed variant; must hold positions {@code 0 .. numTokens−1} (more are ignored)
@@ -98,36 +97,12 @@ public final class SuppressionMatrix {
         this.scratch = new PreparedNucleus(kl);
         this.identical = new double[numTokens];
         for (int t = 0; t < numTokens; t++) {
-            identical[t] = transform(kl.divergence(base, t, base, t));
+            identical[t] = kl.divergence(base, t, base, t);
         }
-        this.ell = new double[numTokens];
         this.e = new double[n][n];
         for (double[] row : e) {
             Arrays.fill(row, Double.NaN);
         }
-        this.done = new boolean[n];
-    }
-
-    /** Builder over {@link TokenRanges} (its {@code numTokens} is N). */
-    public static SuppressionMatrix of(Nucleus baseline, TokenRanges ranges, SuppressionOptions options) {
-        return new SuppressionMatrix(baseline, ranges.start(), ranges.end(), ranges.numTokens(), options);
-    }
-
-    public int size() {
-        return n;
-    }
-
-    public int numTokens() {
-        return numTokens;
-    }
-
-    public SuppressionOptions options() {
-        return options;
-    }
-
-    /** The positions receiving sentence {@code i} averages (empty → its row is NaN). */
-    public TokenRange averagedPositions(int i) {
-        return new TokenRange(from[i], to[i]);
     }
 
     /**
@@ -138,7 +113,31 @@ public final class SuppressionMatrix {
      * @throws IllegalStateException    if some {@code ℓ_t} is NaN (message names i, j and t)
      */
     public double[] addColumn(int j, Nucleus suppressed) {
-        computePositions(j, suppressed);
+        return addColumn(j, divergences(j, suppressed));
+    }
+
+    /**
+     * Column {@code j} from the divergences {@code κ_t} of its variant at every position {@code t ∈ [0, N)}, as
+     * {@link #divergences} computed them (under this matrix's KL mode): {@code ℓ_t} is taken, averaged over each
+     * receiving sentence's window and stored (replacing any earlier value); returns a copy of the column.
+     *
+     * @throws IllegalArgumentException if {@code kappa} does not hold N values
+     * @throws IllegalStateException    if some {@code ℓ_t} is NaN (message names i, j and t)
+     */
+    public double[] addColumn(int j, double[] kappa) {
+        checkColumn(j);
+        if (kappa.length != numTokens) {
+            throw new IllegalArgumentException("column " + j + ": " + kappa.length + " divergences for " + numTokens
+                    + " positions");
+        }
+        double[] ell = new double[numTokens];
+        for (int t = 0; t < numTokens; t++) {
+            ell[t] = options.takeLog() ? SparseKl.logTransform(kappa[t]) : kappa[t];
+            if (Double.isNaN(ell[t])) {
+                throw new IllegalStateException("suppression KL is NaN at position " + t + " (receiving sentence "
+                        + receivers(t) + ", suppressed sentence " + j + ")");
+            }
+        }
         for (int i = 0; i < n; i++) {
             int t0 = from[i];
             int t1 = to[i];
@@ -152,57 +151,50 @@ public final class SuppressionMatrix {
             }
             e[i][j] = v;
         }
-        done[j] = true;
         return column(j);
     }
 
-    /** {@code ℓ_t} for every position {@code t ∈ [0, N)} of the variant with sentence {@code j} suppressed. */
-    public double[] positionValues(int j, Nucleus suppressed) {
-        computePositions(j, suppressed);
-        return ell.clone();
-    }
-
-    /** Restores a column computed earlier (e.g. read back from the CLI's store when resuming). */
-    public void putColumn(int j, double[] column) {
+    /**
+     * {@code κ_t = KL(B_t ‖ Q_{j,t})} at every position {@code t ∈ [0, N)} of the variant with sentence {@code j}
+     * suppressed, under this matrix's KL mode and temperature (NaN where the divergence is undefined; the column
+     * refuses it). Positions before the variant's first are the baseline's own, {@code KL(B_t ‖ B_t)}.
+     *
+     * @throws IllegalArgumentException if the variant does not cover {@code [min(a_j, N), N)}
+     */
+    public double[] divergences(int j, Nucleus suppressed) {
         checkColumn(j);
-        if (column.length != n) {
-            throw new IllegalArgumentException("column " + j + " has " + column.length + " values, expected " + n);
+        int first = suppressed.firstPosition();
+        int limit = Math.min(start[j], numTokens);
+        if (first > limit || suppressed.endPosition() < numTokens) {
+            throw new IllegalArgumentException("variant for suppressed sentence " + j + " must cover positions ["
+                    + limit + ", " + numTokens + ") (its sentence starts at " + start[j] + "), but holds "
+                    + suppressed);
         }
-        for (int i = 0; i < n; i++) {
-            e[i][j] = column[i];
+        int[] ids = suppressed.ids();
+        float[] logits = suppressed.logits();
+        int[] offsets = suppressed.offsets();
+        float[] retained = suppressed.retainedMass();
+        double[] kappa = new double[numTokens];
+        for (int t = 0; t < numTokens; t++) {
+            if (t < first) {
+                kappa[t] = identical[t];
+            } else {
+                int slot = t - first;
+                scratch.clear();
+                scratch.add(ids, logits, offsets[slot], offsets[slot + 1], retained[slot]);
+                kappa[t] = kl.divergence(base, t, scratch, 0);
+            }
         }
-        done[j] = true;
+        return kappa;
     }
 
     /** Copy of column {@code j} ({@code E[·][j]}); NaN if not computed yet. */
-    public double[] column(int j) {
-        checkColumn(j);
+    private double[] column(int j) {
         double[] c = new double[n];
         for (int i = 0; i < n; i++) {
             c[i] = e[i][j];
         }
         return c;
-    }
-
-    public boolean hasColumn(int j) {
-        checkColumn(j);
-        return done[j];
-    }
-
-    public boolean isComplete() {
-        return missingColumns().length == 0;
-    }
-
-    /** Suppressed sentences whose column is still missing, ascending. */
-    public int[] missingColumns() {
-        int[] out = new int[n];
-        int k = 0;
-        for (int j = 0; j < n; j++) {
-            if (!done[j]) {
-                out[k++] = j;
-            }
-        }
-        return Arrays.copyOf(out, k);
     }
 
     /** Copy of {@code E} (n×n, row = receiving, column = suppressed); missing columns are NaN. */
@@ -219,41 +211,6 @@ public final class SuppressionMatrix {
     private void checkColumn(int j) {
         if (j < 0 || j >= n) {
             throw new IndexOutOfBoundsException("suppressed sentence " + j + " outside [0, " + n + ")");
-        }
-    }
-
-    private double transform(double k) {
-        return options.takeLog() ? SparseKl.logTransform(k) : k;
-    }
-
-    private void computePositions(int j, Nucleus q) {
-        checkColumn(j);
-        int first = q.firstPosition();
-        int limit = Math.min(start[j], numTokens);
-        if (first > limit || q.endPosition() < numTokens) {
-            throw new IllegalArgumentException("variant for suppressed sentence " + j + " must cover positions ["
-                    + limit + ", " + numTokens + ") (its sentence starts at " + start[j] + "), but holds " + q);
-        }
-        int[] ids = q.ids();
-        float[] logits = q.logits();
-        int[] offsets = q.offsets();
-        float[] retained = q.retainedMass();
-        for (int t = 0; t < numTokens; t++) {
-            double v;
-            if (t < first) {
-                v = identical[t];
-            } else {
-                int slot = t - first;
-                scratch.clear();
-                scratch.add(ids, logits, offsets[slot], offsets[slot + 1], retained[slot]);
-                v = transform(kl.divergence(base, t, scratch, 0));
-            }
-            if (Double.isNaN(v)) {
-                throw new IllegalStateException("suppression KL is NaN at position " + t + " (receiving sentence "
-                        + receivers(t) + ", suppressed sentence " + j + ", " + (t < first
-                        ? "baseline prefix" : "variant position") + ")");
-            }
-            ell[t] = v;
         }
     }
 

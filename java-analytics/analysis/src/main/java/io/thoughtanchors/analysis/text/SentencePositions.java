@@ -33,7 +33,7 @@ public final class SentencePositions {
      * Locates every sentence; the cursor moves to the end of each match, so repeated sentences map to
      * successive occurrences.
      *
-     * @throws IllegalArgumentException "Sentence not found in text" naming the sentence index and a snippet
+     * @throws SentenceNotFoundException "Sentence not found in text" naming the sentence index and a snippet
      */
     public static List<CharSpan> locate(String text, List<String> sentences, SentenceMatch match) {
         String t = normalizeSpaces(text);
@@ -44,7 +44,7 @@ public final class SentencePositions {
             CharSpan span = find(t, s, cursor, match);
             if (span == null) {
                 String snippet = s.length() > 60 ? s.substring(0, 60) + "…" : s;
-                throw new IllegalArgumentException("Sentence not found in text: sentence " + i + " \"" + snippet
+                throw new SentenceNotFoundException("Sentence not found in text: sentence " + i + " \"" + snippet
                         + "\" (searched from character " + cursor + ")");
             }
             spans.add(span);

@@ -72,7 +72,7 @@ public final class TokenBoundaries {
             s[k] = a[keep[k]];
             e[k] = b[keep[k]];
         }
-        return new TokenRanges(label, s, e, textLength, numTokens);
+        return new TokenRanges(keep.clone(), label, s, e, textLength, numTokens);
     }
 
     /** HEAD prefix counting: one batched call for all starts and ends; position 0 counts as 0 tokens. */

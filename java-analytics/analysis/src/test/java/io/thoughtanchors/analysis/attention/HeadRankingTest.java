@@ -42,6 +42,9 @@ class HeadRankingTest {
         // a NaN in layer 0 is fine when layer 0 is excluded
         List<double[]> k0 = List.of(new double[] {NaN, 0, 1, 2});
         assertEquals(1, HeadRanking.rank(List.of("x"), k0, 2, 2, NanHeadPolicy.FAIL, LayerZero.EXCLUDE, 1).topHeads().size());
+        // ... and when it is included (the reference profile): the NaN head drops out of the ranking instead
+        HeadRankingResult included = HeadRanking.rank(List.of("x"), k0, 2, 2, NanHeadPolicy.FAIL, LayerZero.INCLUDE, 4);
+        assertEquals(List.of(new Head(1, 1), new Head(1, 0), new Head(0, 1)), included.topHeads());
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PoolingConventionTest {
     // three sentences; the last ends at the last token N = 20
-    final TokenRanges r = new TokenRanges(new int[] {0, 1, 2}, new int[] {5, 9, 14}, new int[] {9, 13, 20}, 100, 20);
+    final TokenRanges r = new TokenRanges(new int[] {0, 1, 2}, new int[] {0, 1, 2}, new int[] {5, 9, 14}, new int[] {9, 13, 20}, 100, 20);
 
     @Test
     void headClipsToLastToken() {

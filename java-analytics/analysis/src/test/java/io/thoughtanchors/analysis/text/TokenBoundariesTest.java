@@ -47,6 +47,18 @@ class TokenBoundariesTest {
     }
 
     @Test
+    void keptSentencesRecordTheirPlaceInTheLayoutApartFromTheirLabels() {
+        List<String> s = List.of("A b. ", "C d. ", "E f. ", "Z");
+        SentenceLayout l = new SentenceLayout(s, SentencePositions.locate(TEXT, s, SentenceMatch.EXACT_OR_STRIPPED),
+                new int[] {7, -1, 5, 4});
+        TokenRanges r = TokenBoundaries.build(TEXT, l, BoundaryMode.PAPER_SHIFTED_PREFIX, Truncation.NONE, tok);
+        assertArrayEquals(new int[] {0, 1, 2}, r.sentenceIndex());
+        assertArrayEquals(new int[] {7, -1, 5}, r.labelIndex());
+        TokenRanges all = TokenBoundaries.build(TEXT, l, BoundaryMode.OFFSETS, Truncation.NONE, tok);
+        assertArrayEquals(new int[] {0, 1, 2, 3}, all.sentenceIndex());
+    }
+
+    @Test
     void paperPercentDotRuleMovesTheBoundaryOneCharacter() {
         String text = "P: Up 5%. So x. Z";
         List<String> s = List.of("Up 5%. ", "So x. ");

@@ -19,7 +19,6 @@ import io.thoughtanchors.worker.ModelInfo;
 import io.thoughtanchors.worker.ModelInput;
 import io.thoughtanchors.worker.Nucleus;
 import io.thoughtanchors.worker.NucleusSpec;
-import io.thoughtanchors.worker.PooledAttention;
 import io.thoughtanchors.worker.Suppression;
 import io.thoughtanchors.worker.TokenRange;
 import io.thoughtanchors.worker.Tokenization;
@@ -31,7 +30,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -132,21 +133,23 @@ class GrpcModelWorkerTest {
     }
 
     @Test
-    void pooledAttentionCollectsRequestedLayersAndHeadsWithNaNForEmptyRanges() {
+    void pooledAttentionStreamsRequestedLayersAndHeadsWithNaNForEmptyRanges() {
         List<TokenRange> ranges = List.of(new TokenRange(0, 2), new TokenRange(2, 2), new TokenRange(2, 7));
         AttentionQuery query = AttentionQuery.pooled(ModelInput.tokens(new int[] {1, 5, 6, 7, 8, 9, 10}), ranges)
                 .withLayers(List.of(2, 0)).withHeads(List.of(3, 1));
-        PooledAttention pooled = worker.pooledAttention(query, (done, total) -> assertEquals(2, total));
+        List<AttentionMatrix> matrices = new ArrayList<>();
+        worker.attention(query, matrices::add, (done, total) -> assertEquals(2, total));
 
-        assertEquals(List.of(2, 0), pooled.layers());
-        assertEquals(3, pooled.size());
-        for (int layer : List.of(0, 2)) {
-            for (int head : List.of(1, 3)) {
-                for (int r = 0; r < 3; r++) {
-                    for (int c = 0; c < 3; c++) {
-                        float expected = r == 1 || c == 1 ? Float.NaN : FakeWorker.attention(layer, head, r, c);
-                        assertEquals(expected, pooled.get(layer, head, r, c));
-                    }
+        assertEquals(Set.of(List.of(2, 3), List.of(2, 1), List.of(0, 3), List.of(0, 1)),
+                matrices.stream().map(m -> List.of(m.layer(), m.head())).collect(Collectors.toSet()));
+        assertEquals(4, matrices.size(), "each requested head once");
+        for (AttentionMatrix m : matrices) {
+            assertEquals(3, m.rows());
+            assertEquals(3, m.cols());
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 3; c++) {
+                    float expected = r == 1 || c == 1 ? Float.NaN : FakeWorker.attention(m.layer(), m.head(), r, c);
+                    assertEquals(expected, m.get(r, c));
                 }
             }
         }

@@ -1,0 +1,188 @@
+package io.thoughtanchors.pipeline.report;
+
+import io.thoughtanchors.analysis.ReceiverHeadResult;
+import io.thoughtanchors.analysis.attention.Head;
+import io.thoughtanchors.analysis.attention.PooledAttention;
+import io.thoughtanchors.analysis.attention.VerticalScores;
+import io.thoughtanchors.analysis.reliability.ReliabilityResult;
+import io.thoughtanchors.analysis.stats.Correlation;
+import io.thoughtanchors.analysis.stats.CorrelationResult;
+import io.thoughtanchors.analysis.suppression.RowNormalisation;
+import io.thoughtanchors.analysis.suppression.SuppressionAveraging;
+import io.thoughtanchors.analysis.taxonomy.CategoryResult;
+import io.thoughtanchors.data.LabeledChunk;
+import io.thoughtanchors.data.Trace;
+import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.pipeline.PipelineVersion;
+import io.thoughtanchors.pipeline.ReceiversResult;
+import io.thoughtanchors.pipeline.TracePlan;
+import io.thoughtanchors.pipeline.output.ResultTables;
+import io.thoughtanchors.report.ReportModel;
+import io.thoughtanchors.worker.ModelInfo;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Turns a receivers outcome (and optionally a suppression matrix) into the numbers a report draws. */
+public final class ReportModelBuilder {
+
+    public static final String TITLE = "Thought Anchors white-box report";
+
+    private ReportModelBuilder() {
+    }
+
+    /**
+     * @param focus       index of the trace drawn sentence by sentence
+     * @param suppression that trace's raw suppression matrix E (spec §11), if one was given
+     */
+    public static ReportModel build(ReceiversResult run, String profile, String dataPath, int focus,
+                                    Optional<double[][]> suppression) {
+        ReceiverHeadResult r = run.analysis();
+        List<Head> top = r.ranking().topHeads();
+        if (top.isEmpty()) {
+            throw PipelineException.badInput("no receiver head was selected (every head's kurtosis is NaN), so there"
+                    + " is nothing to draw; see the warnings in run.json", null);
+        }
+        String focusId = run.traces().get(focus).id();
+        List<ReportModel.Sentence> sentences = sentences(run);
+        List<Trace> traces = run.traces().stream().map(TracePlan::trace).toList();
+        return new ReportModel(settings(run, profile, dataPath), kurtosis(r), reliability(r.reliabilityAlternating()),
+                categories(r.categories(), traces), sentences, focusTrace(run, focus, top.get(0)),
+                blackBox(r, sentences), suppression.map(e -> suppression(focusId, e)));
+    }
+
+    private static ReportModel.RunSettings settings(ReceiversResult run, String profile, String dataPath) {
+        ModelInfo m = run.model();
+        Map<String, String> worker = new LinkedHashMap<>();
+        worker.put("worker version", m.workerVersion());
+        worker.put("contract version", Integer.toString(m.contractVersion()));
+        worker.put("architecture", m.architecture() + ", " + m.numLayers() + " layers × " + m.numQueryHeads()
+                + " query heads (" + m.numKvHeads() + " KV heads)");
+        worker.put("attention", m.attentionImplementation());
+        worker.put("devices", String.join(", ", m.devices()));
+        worker.put("worker mode", run.request().worker().mode().name().toLowerCase(Locale.ROOT));
+        worker.put("model source", run.modelFromWorker() ? "worker" : "attention cache (no worker contacted)");
+        worker.put("ta version", PipelineVersion.get());
+        if (!m.notes().isBlank()) {
+            worker.put("notes", m.notes());
+        }
+        return new ReportModel.RunSettings(TITLE, m.modelId(), m.dtype(), m.syntheticWeights(), profile,
+                run.options().describe().lines().toList(), worker, dataPath, Instant.now().toString(),
+                run.traces().stream().map(TracePlan::id).toList());
+    }
+
+    private static ReportModel.HeadKurtosis kurtosis(ReceiverHeadResult r) {
+        return new ReportModel.HeadKurtosis(r.layers(), r.heads(), r.ranking().meanKurtosis().clone(),
+                r.ranking().topHeads().stream().map(ReportModelBuilder::ref).toList());
+    }
+
+    /** Empty when either half has no trace (a one-trace run has nothing to split). */
+    private static Optional<ReportModel.Reliability> reliability(ReliabilityResult x) {
+        if (x.tracesFirst() == 0 || x.tracesSecond() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReportModel.Reliability(x.mode().name(), x.tracesFirst(), x.tracesSecond(),
+                x.pearson().r(), x.pearson().p(), x.spearman().r(), x.firstHalf().clone(), x.secondHalf().clone()));
+    }
+
+    /** The analysis keys per-trace values by the paper-era numeric id; the report by trace id. */
+    private static ReportModel.CategoryScores categories(CategoryResult c, List<Trace> traces) {
+        Map<Integer, String> idOf = ResultTables.idsByPnCi(traces);
+        Map<String, Map<String, Double>> perTrace = new LinkedHashMap<>();
+        for (String category : c.categories()) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            c.perTrace().getOrDefault(category, new TreeMap<>()).forEach((pnCi, v) -> {
+                if (Double.isFinite(v)) {
+                    values.put(idOf.get(pnCi), v);
+                }
+            });
+            perTrace.put(category, values);
+        }
+        List<ReportModel.PairTest> tests = c.tests().stream().map(p -> new ReportModel.PairTest(p.categoryA(),
+                p.categoryB(), p.test().n(), p.test().t(), p.test().df(), p.test().p())).toList();
+        return new ReportModel.CategoryScores(c.categories(), perTrace, tests);
+    }
+
+    private static List<ReportModel.Sentence> sentences(ReceiversResult run) {
+        List<ReportModel.Sentence> out = new ArrayList<>();
+        for (int t = 0; t < run.traces().size(); t++) {
+            TracePlan plan = run.traces().get(t);
+            double[] scores = run.analysis().receiverScores().get(t);
+            int[] labels = run.analysis().labelIndex().get(t);
+            int[] sentence = run.tokenRanges().get(t).sentenceIndex();
+            for (int s = 0; s < scores.length; s++) {
+                Optional<LabeledChunk> chunk = chunk(plan.trace(), labels[s]);
+                out.add(new ReportModel.Sentence(plan.id(), s, chunk.map(LabeledChunk::primaryTag).orElse("unlabelled"),
+                        plan.layout().sentences().get(sentence[s]), scores[s],
+                        chunk.map(LabeledChunk::counterfactualImportanceAccuracy).orElse(Double.NaN)));
+            }
+        }
+        return out;
+    }
+
+    private static Optional<LabeledChunk> chunk(Trace trace, int label) {
+        return label >= 0 && label < trace.numLabeled() ? Optional.of(trace.chunks().get(label)) : Optional.empty();
+    }
+
+    /** The head's sentence × sentence block (prompt/output regions cut off) and its layer's vertical scores. */
+    private static ReportModel.FocusTrace focusTrace(ReceiversResult run, int focus, Head head) {
+        PooledAttention att = run.pooled(focus);
+        int n = att.sentences();
+        int m = att.size();
+        int first = att.layout().extraRegions() / 2;
+        int offset = att.offset(head.layer(), head.head());
+        double[][] matrix = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                matrix[i][j] = j > i ? Double.NaN : att.data()[offset + (first + i) * m + first + j];
+            }
+        }
+        VerticalScores scores = new VerticalScores(run.options().receiverScores());
+        double[][] layerScores = new double[att.heads()][];
+        for (int h = 0; h < att.heads(); h++) {
+            layerScores[h] = scores.compute(att, head.layer(), h);
+        }
+        return new ReportModel.FocusTrace(run.traces().get(focus).id(), ref(head), matrix, layerScores);
+    }
+
+    /** Pooled over every sentence of every trace that has both numbers; the per-trace summary of §8.3 beside it. */
+    private static Optional<ReportModel.BlackBox> blackBox(ReceiverHeadResult r, List<ReportModel.Sentence> all) {
+        return r.blackBox().map(b -> {
+            double[] x = all.stream().mapToDouble(ReportModel.Sentence::counterfactualImportance).toArray();
+            double[] y = all.stream().mapToDouble(ReportModel.Sentence::receiverScore).toArray();
+            CorrelationResult pearson = Correlation.pearson(x, y);
+            CorrelationResult spearman = Correlation.spearman(x, y);
+            return new ReportModel.BlackBox(pearson.r(), pearson.p(), spearman.r(), pearson.n(), b.mean(), b.ciLow(),
+                    b.ciHigh(), b.used().length);
+        });
+    }
+
+    /**
+     * Figure 6: row-normalised, coloured by the script's quantiles of entries ≥ 11 below the diagonal (§11.5);
+     * a trace too short to have such entries takes the quantiles over the whole lower triangle. The diagonal is
+     * set to the 99th percentile for display, as the paper's script does (step 3).
+     */
+    public static ReportModel.Suppression suppression(String traceId, double[][] raw) {
+        double[][] normalised = RowNormalisation.normalise(raw);
+        RowNormalisation.ColourRange range = RowNormalisation.colourRange(normalised);
+        if (!Double.isFinite(range.vmin()) || !Double.isFinite(range.vmax())) {
+            range = RowNormalisation.colourRange(normalised, RowNormalisation.SCRIPT_QUANTILES[0],
+                    RowNormalisation.SCRIPT_QUANTILES[1], 1);
+        }
+        SuppressionAveraging.DistanceCurve curve = SuppressionAveraging.byDistance(List.<double[][]>of(normalised),
+                SuppressionAveraging.DistancePooling.POOL_ENTRIES);
+        return new ReportModel.Suppression(traceId, RowNormalisation.withDisplayDiagonal(normalised), range.vmin(),
+                range.vmax(), curve.distance(),
+                curve.mean(), curve.standardError());
+    }
+
+    private static ReportModel.HeadRef ref(Head h) {
+        return new ReportModel.HeadRef(h.layer(), h.head());
+    }
+}

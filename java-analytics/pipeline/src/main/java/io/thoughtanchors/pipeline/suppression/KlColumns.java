@@ -1,0 +1,66 @@
+package io.thoughtanchors.pipeline.suppression;
+
+import io.thoughtanchors.analysis.suppression.KlMode;
+import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
+import io.thoughtanchors.analysis.suppression.SuppressionOptions;
+import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.worker.Nucleus;
+
+/**
+ * Between the passes and the matrix, both through {@link SuppressionMatrix}: per suppressed pass, the divergences
+ * {@code κ_t} at every position under both KL modes ({@link #compute}, stored); and, from all of them, the matrix
+ * {@code E} under chosen options ({@link #matrix}), column by column as {@link SuppressionMatrix#addColumn} builds it.
+ */
+public final class KlColumns {
+
+    private final SuppressionMatrix referenceSparse;
+    private final SuppressionMatrix sparseWithTail;
+
+    KlColumns(Nucleus baseline, SuppressionInput input, double klTemperature) {
+        SuppressionOptions kappa = SuppressionOptions.REFERENCE.withTemperature(klTemperature).withTakeLog(false);
+        this.referenceSparse = matrix(baseline, input, kappa.withKlMode(KlMode.REFERENCE_SPARSE));
+        this.sparseWithTail = matrix(baseline, input, kappa.withKlMode(KlMode.SPARSE_WITH_TAIL));
+    }
+
+    /**
+     * κ of the pass with sentence {@code j} suppressed, under both modes (a mode may hold NaN where its divergence is
+     * undefined; {@link #matrix} refuses that only if the mode is chosen). Synchronised: the matrices reuse scratch
+     * buffers.
+     *
+     * @throws IllegalArgumentException if the pass does not cover the positions sentence j can change
+     */
+    synchronized PositionKl compute(int j, Nucleus suppressed) {
+        return new PositionKl(j, referenceSparse.divergences(j, suppressed), sparseWithTail.divergences(j, suppressed));
+    }
+
+    /**
+     * {@code E[i][j]} = mean of {@code ℓ_t} over sentence i's positions, {@code ℓ_t = ln(κ_t + 1e-9)} or {@code κ_t},
+     * from the stored κ of {@code options}' KL mode.
+     *
+     * @param traceId for messages
+     * @throws PipelineException (worker) naming the position and sentence if the chosen mode's κ is NaN somewhere
+     *                           (a hard error, spec §11.1: the worker's logits are not usable under this mode)
+     */
+    public static double[][] matrix(String traceId, Nucleus baseline, SuppressionInput input, PositionKl[] columns,
+                                    SuppressionOptions options) {
+        SuppressionMatrix m = matrix(baseline, input, options);
+        for (PositionKl column : columns) {
+            double[] kappa = column.of(options.klMode());
+            for (int t = 0; t < kappa.length; t++) {
+                if (Double.isNaN(kappa[t])) {
+                    throw PipelineException.worker("trace " + traceId + ": the " + options.klMode() + " divergence"
+                            + " is undefined (NaN) at position " + t + " with sentence " + column.column()
+                            + " suppressed; the worker's nuclei cannot be compared there (try the other --kl-mode)",
+                            null);
+                }
+            }
+            m.addColumn(column.column(), kappa);
+        }
+        return m.matrix();
+    }
+
+    private static SuppressionMatrix matrix(Nucleus baseline, SuppressionInput input, SuppressionOptions options) {
+        return new SuppressionMatrix(baseline, input.ranges().start(), input.ranges().end(), input.numTokens(),
+                options);
+    }
+}

@@ -1,0 +1,167 @@
+package io.thoughtanchors.pipeline.suppression;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.analysis.text.TokenRanges;
+import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.pipeline.cache.AtomicFiles;
+import io.thoughtanchors.pipeline.cache.Checksums;
+import io.thoughtanchors.pipeline.cache.DamagedEntryException;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.worker.ModelInfo;
+import io.thoughtanchors.worker.Nucleus;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One trace's suppression results under the cache root, at {@link SuppressionKey#relativePath()}:
+ * <pre>
+ *   meta.json        format, the key, the model's Describe answer, token ranges, input token ids
+ *   baseline.nucleus the unsuppressed pass ({@link NucleusFile})
+ *   kl-NNNN.bin      per suppressed sentence j, κ at every position under both KL modes ({@link PositionKl})
+ * </pre>
+ * Every file is written atomically as soon as its pass finishes, so an interrupted run keeps what it finished
+ * and a rerun computes only what is missing. Every file carries a checksum of its content ({@link Checksums}); a
+ * damaged one is reported in one line, deleted and recomputed, as is one written for other settings.
+ */
+public final class SuppressionStore {
+
+    static final String FORMAT = "ta-suppression/2";
+
+    private final Path dir;
+    private final SuppressionKey key;
+    private final Consumer<String> warnings;
+
+    public SuppressionStore(Path cacheRoot, SuppressionKey key, Consumer<String> warnings) {
+        this.dir = cacheRoot.resolve(key.relativePath());
+        this.key = key;
+        this.warnings = warnings;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    Optional<SuppressionInput> readInput() {
+        Path file = dir.resolve("meta.json");
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode meta = Checksums.openJson(file);
+            // compared as parsed text: the key's floats would otherwise be FloatNodes against parsed DoubleNodes
+            if (!FORMAT.equals(meta.path("format").asText())
+                    || !Json.MAPPER.readTree(Json.write(key.toJson())).equals(meta.get("key"))) {
+                warnings.accept(file + " describes other settings; recomputing this trace");
+                return Optional.empty();
+            }
+            TokenRanges ranges = Json.MAPPER.treeToValue(meta.get("token_ranges"), TokenRanges.class);
+            int[] ids = Json.MAPPER.treeToValue(meta.get("token_ids"), int[].class);
+            return Optional.of(new SuppressionInput(ranges, ids));
+        } catch (IOException | RuntimeException e) {
+            discard(file, e);
+            return Optional.empty();
+        }
+    }
+
+    void writeInput(SuppressionInput input, ModelInfo model) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("key", key.toJson());
+        meta.put("model", model);
+        meta.put("token_ranges", input.ranges());
+        meta.put("token_ids", input.tokenIds());
+        write(dir.resolve("meta.json"), () -> AtomicFiles.writeString(dir.resolve("meta.json"),
+                Checksums.sealJson(meta)));
+    }
+
+    /** The stored baseline, if it covers positions {@code [0, numTokens)}. */
+    Optional<Nucleus> readBaseline(int numTokens) {
+        Path file = baselineFile();
+        return read(file, () -> {
+            Nucleus n = NucleusFile.read(file);
+            if (n.firstPosition() != 0 || n.endPosition() != numTokens) {
+                throw new IOException("holds " + n + ", expected positions 0.." + (numTokens - 1));
+            }
+            return n;
+        });
+    }
+
+    /** @return the file written */
+    Path writeBaseline(Nucleus baseline) {
+        write(baselineFile(), () -> NucleusFile.write(baselineFile(), baseline));
+        return baselineFile();
+    }
+
+    Optional<PositionKl> readColumn(int j, int numTokens) {
+        Path file = columnFile(j);
+        return read(file, () -> {
+            PositionKl kl = PositionKl.read(file);
+            if (kl.column() != j || kl.positions() != numTokens) {
+                throw new IOException("holds column " + kl.column() + " over " + kl.positions()
+                        + " positions, expected column " + j + " over " + numTokens);
+            }
+            return kl;
+        });
+    }
+
+    /** @return the file written */
+    Path writeColumn(PositionKl kl) {
+        write(columnFile(kl.column()), () -> kl.write(columnFile(kl.column())));
+        return columnFile(kl.column());
+    }
+
+    private Path baselineFile() {
+        return dir.resolve("baseline.nucleus");
+    }
+
+    private Path columnFile(int j) {
+        return dir.resolve(String.format(Locale.ROOT, "kl-%04d.bin", j));
+    }
+
+    private interface Reader<T> {
+        T read() throws IOException;
+    }
+
+    private interface Action {
+        void run() throws IOException;
+    }
+
+    private <T> Optional<T> read(Path file, Reader<T> reader) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(reader.read());
+        } catch (IOException | RuntimeException e) {
+            discard(file, e);
+            return Optional.empty();
+        }
+    }
+
+    /** One warning line, and the file is gone, so that nothing damaged is ever read twice. */
+    private void discard(Path file, Exception why) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw PipelineException.output("cannot delete the damaged store file " + file + ": " + e, e);
+        }
+        String reason = why instanceof DamagedEntryException ? why.getMessage()
+                : "stored " + file + " is unreadable (" + why.getMessage() + ")";
+        warnings.accept(reason + "; discarded, recomputing it");
+    }
+
+    private static void write(Path file, Action action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            throw PipelineException.output("cannot write " + file + ": " + e, e);
+        }
+    }
+}

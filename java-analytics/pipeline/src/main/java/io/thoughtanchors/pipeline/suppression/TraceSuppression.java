@@ -1,0 +1,149 @@
+package io.thoughtanchors.pipeline.suppression;
+
+import io.thoughtanchors.pipeline.PipelineException;
+import io.thoughtanchors.pipeline.PipelineListener;
+import io.thoughtanchors.pipeline.StageProgress;
+import io.thoughtanchors.pipeline.TracePlan;
+import io.thoughtanchors.pipeline.worker.WorkerLink;
+import io.thoughtanchors.worker.LogitsQuery;
+import io.thoughtanchors.worker.LogitsResult;
+import io.thoughtanchors.worker.ModelInput;
+import io.thoughtanchors.worker.Nucleus;
+import io.thoughtanchors.worker.NucleusSpec;
+import io.thoughtanchors.worker.Suppression;
+import io.thoughtanchors.worker.TokenRange;
+import io.thoughtanchors.worker.WorkerException;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One trace's suppression passes: the baseline, then one pass per sentence j with keys {@code [a_j, b_j)} masked
+ * in every head of every layer, grouped {@code batchSize} sentences per Logits call and run concurrently. What the
+ * store already holds is not recomputed; each finished pass is stored at once. Columns are independent and
+ * assembled by j, so the result does not depend on how many workers answered or in which order.
+ */
+public final class TraceSuppression {
+
+    /**
+     * How the passes are asked for.
+     * @param variantsPerCall suppressed sentences per Logits call: they share the worker's one unsuppressed prefix
+     *                        pass (the KV cache every variant reuses), so larger groups save that pass
+     * @param batchSize       variants per forward inside the worker (helps on GPUs, not on CPUs)
+     */
+    public record Settings(NucleusSpec nucleus, boolean fullRecompute, int variantsPerCall, int batchSize,
+                    double klTemperature) {
+    }
+
+    /** A Logits call: the sentences it suppressed (empty = the baseline), wall time, attempts. */
+    public record PassTiming(List<Integer> columns, double seconds, int attempts) {
+    }
+
+    /** Everything the outputs need; {@code columns[j]} holds κ of sentence j's pass. */
+    public record Result(TracePlan plan, SuppressionInputs.Resolved input, SuppressionStore store, Nucleus baseline,
+                  boolean baselineFromStore, PositionKl[] columns, List<Integer> columnsFromStore,
+                  List<PassTiming> passes) {
+    }
+
+    private final WorkerLink link;
+    private final Settings settings;
+    private final SuppressionInputs inputs;
+    private final PassExecutor executor;
+    private final StageProgress progress;
+    private final PipelineListener listener;
+
+    public TraceSuppression(WorkerLink link, Settings settings, SuppressionInputs inputs, PassExecutor executor,
+                            StageProgress progress, PipelineListener listener) {
+        this.link = link;
+        this.settings = settings;
+        this.inputs = inputs;
+        this.executor = executor;
+        this.progress = progress;
+        this.listener = listener;
+    }
+
+    public Result run(TracePlan plan, SuppressionStore store) {
+        SuppressionInputs.Resolved resolved = inputs.resolve(plan, store);
+        SuppressionInput input = resolved.input();
+        progress.adjustTotal(input.sentences() - plan.layout().size(), plan.id());
+        List<PassTiming> passes = Collections.synchronizedList(new ArrayList<>());
+        PositionKl[] columns = new PositionKl[input.sentences()];
+        try {
+            Optional<Nucleus> stored = store.readBaseline(input.numTokens());
+            Nucleus baseline = stored.orElseGet(() -> baselinePass(plan, input, store, passes));
+            progress.advance(1, plan.id());
+            List<Integer> fromStore = new ArrayList<>();
+            List<Integer> missing = new ArrayList<>();
+            for (int j = 0; j < columns.length; j++) {
+                int column = j;
+                store.readColumn(j, input.numTokens()).ifPresentOrElse(kl -> {
+                    columns[column] = kl;
+                    fromStore.add(column);
+                }, () -> missing.add(column));
+            }
+            progress.advance(fromStore.size(), plan.id());
+            suppressedPasses(plan, input, new KlColumns(baseline, input, settings.klTemperature()), missing, store,
+                    columns, passes);
+            return new Result(plan, resolved, store, baseline, stored.isPresent(), columns, fromStore,
+                    List.copyOf(passes));
+        } catch (WorkerException e) {
+            throw PipelineException.worker(link.describe() + " failed on trace " + plan.id() + " (" + e.getMessage() + "); "
+                    + stored(columns) + " of " + columns.length + " columns are stored in " + store.dir()
+                    + ", a rerun continues from there", e);
+        }
+    }
+
+    private Nucleus baselinePass(TracePlan plan, SuppressionInput input, SuppressionStore store,
+                                 List<PassTiming> passes) {
+        PassExecutor.Timed pass = executor.run(query(input, List.of(Suppression.NONE)));
+        Nucleus baseline = nucleus(pass.result(), 0);
+        listener.stored(plan.id(), store.writeBaseline(baseline));
+        passes.add(new PassTiming(List.of(), pass.seconds(), pass.attempts()));
+        return baseline;
+    }
+
+    private void suppressedPasses(TracePlan plan, SuppressionInput input, KlColumns kl, List<Integer> missing,
+                                  SuppressionStore store, PositionKl[] columns, List<PassTiming> passes) {
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int from = 0; from < missing.size(); from += settings.variantsPerCall()) {
+            groups.add(missing.subList(from, Math.min(missing.size(), from + settings.variantsPerCall())));
+        }
+        List<LogitsQuery> queries = groups.stream().map(g -> query(input, g.stream()
+                .map(j -> Suppression.allHeads(List.of(sentence(input, j)))).toList())).toList();
+        executor.runAll(queries, (q, pass) -> {
+            List<Integer> group = groups.get(q);
+            for (int v = 0; v < group.size(); v++) {
+                int j = group.get(v);
+                PositionKl values = kl.compute(j, nucleus(pass.result(), v));
+                listener.stored(plan.id(), store.writeColumn(values));
+                columns[j] = values;
+            }
+            passes.add(new PassTiming(List.copyOf(group), pass.seconds(), pass.attempts()));
+            progress.advance(group.size(), plan.id());
+        });
+    }
+
+    private LogitsQuery query(SuppressionInput input, List<Suppression> variants) {
+        return LogitsQuery.nucleus(ModelInput.tokens(input.tokenIds()), variants, settings.nucleus())
+                .withFullRecompute(settings.fullRecompute()).withBatchSize(settings.batchSize());
+    }
+
+    private static TokenRange sentence(SuppressionInput input, int j) {
+        return new TokenRange(input.ranges().start()[j], input.ranges().end()[j]);
+    }
+
+    /** The worker link checks every answer: a nucleus query's variants all hold one covering the input. */
+    private static Nucleus nucleus(LogitsResult result, int variant) {
+        return result.variant(variant).nucleus().orElseThrow();
+    }
+
+    private static int stored(PositionKl[] columns) {
+        int n = 0;
+        for (PositionKl c : columns) {
+            n += c == null ? 0 : 1;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,88 @@
+"""The hf backend: transformers models, suppression and capture through the attention interface."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Sequence
+
+import torch
+import transformers
+
+from ... import synthetic
+from ...backend import (CAPABILITIES, AttentionEmitter, AttentionPass, DeviceOutOfMemory, LoadOptions,
+                        LogitsEmitter, LogitsPass, ModelInfo, Tokenization)
+from ...capture import sink_for
+from . import attention, tokenizer
+from .loading import LoadedModel, load_model
+from .passes import LogitsRunner, run_attention
+
+NAME = "hf"
+
+
+def load(options: LoadOptions) -> HfBackend:
+    return HfBackend(load_model(options.model, options.dtype, options.device, options.device_map,
+                                options.max_tokens))
+
+
+class HfBackend:
+    def __init__(self, lm: LoadedModel):
+        self.lm = lm
+        self._info = _describe(lm)
+
+    def describe(self) -> ModelInfo:
+        return self._info
+
+    def tokenize(self, text: str) -> Tokenization:
+        return tokenizer.tokenize(self.lm.tokenizer, text)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return tokenizer.count_tokens(self.lm.tokenizer, texts)
+
+    def attention(self, forward: AttentionPass, emit: AttentionEmitter, cancel: threading.Event) -> None:
+        sink = sink_for(forward, self._info.num_query_heads, self.lm.device, emit)
+        with _device_errors():
+            run_attention(self.lm, forward.ids, forward.layers, sink, forward.suppression, forward.query_block, cancel)
+
+    def logits(self, forward: LogitsPass, emitter: LogitsEmitter, cancel: threading.Event) -> None:
+        with _device_errors():
+            LogitsRunner(self.lm, forward.ids, forward.nucleus, forward.full_positions, emitter, cancel).run(
+                forward.variants, forward.full_recompute, forward.batch_size)
+
+    def release_memory(self) -> None:
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+
+
+@contextlib.contextmanager
+def _device_errors():
+    try:
+        yield
+    except torch.OutOfMemoryError as err:
+        raise DeviceOutOfMemory(str(err).splitlines()[0]) from err
+
+
+def _describe(lm: LoadedModel) -> ModelInfo:
+    config, model = lm.model.config, lm.model
+    num_query_heads = config.num_attention_heads
+    return ModelInfo(
+        model_id=lm.model_id,
+        architecture=type(model).__name__,
+        num_layers=config.num_hidden_layers,
+        num_query_heads=num_query_heads,
+        num_kv_heads=getattr(config, "num_key_value_heads", None) or num_query_heads,
+        head_dim=getattr(config, "head_dim", None) or config.hidden_size // num_query_heads,
+        d_model=config.hidden_size,
+        d_mlp=config.intermediate_size,
+        vocab_size=model.get_output_embeddings().weight.shape[0],
+        bos_token_id=tokenizer.bos_token_id(lm.tokenizer),
+        dtype=str(model.get_input_embeddings().weight.dtype).removeprefix("torch."),
+        attention_implementation=attention.DESCRIPTION,
+        devices=tuple(sorted({str(p.device) for p in model.parameters()})),
+        max_tokens=lm.max_tokens,
+        synthetic_weights=lm.synthetic,
+        notes=synthetic.NOTE if lm.synthetic else "",
+        capabilities=CAPABILITIES,  # every feature of the seam
+        backend=NAME,
+        backend_version=f"transformers-{transformers.__version__}",
+    )
