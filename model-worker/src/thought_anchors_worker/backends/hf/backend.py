@@ -9,7 +9,6 @@ from typing import Sequence
 import torch
 import transformers
 
-from ... import synthetic
 from ...backend import (CAPABILITIES, AttentionEmitter, AttentionPass, DeviceOutOfMemory, LoadOptions,
                         LogitsEmitter, LogitsPass, ModelInfo, Tokenization)
 from ...capture import sink_for
@@ -81,7 +80,7 @@ def _describe(lm: LoadedModel) -> ModelInfo:
         devices=tuple(sorted({str(p.device) for p in model.parameters()})),
         max_tokens=lm.max_tokens,
         synthetic_weights=lm.synthetic,
-        notes=synthetic.NOTE if lm.synthetic else "",
+        notes=lm.notes,
         capabilities=CAPABILITIES,  # every feature of the seam
         backend=NAME,
         backend_version=f"transformers-{transformers.__version__}",
