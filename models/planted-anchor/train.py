@@ -3,7 +3,7 @@
 In two stages (the bundled model was trained so; see models/planted-anchor/README.md):
 
     .venv/bin/python models/planted-anchor/train.py --mask-rate 0 --out /tmp/planted-stage1   # learn the task
-    .venv/bin/python models/planted-anchor/train.py --init /tmp/planted-stage1 --seed 1 --steps 300 --lr 1e-3
+    .venv/bin/python models/planted-anchor/train.py --init /tmp/planted-stage1 --seed 1 --steps 100 --lr 1e-3
     # the second stage masks one sentence in half the traces and writes the worker's planted-qwen2
 
 Deterministic from --seed (same torch version and thread count give the same weights). Training
