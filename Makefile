@@ -1,5 +1,5 @@
 # Thought Anchors workbench: one entry point for set-up, tests and the demo.
-#   make demo   - the main job on the embedded default (tiny-qwen2 worker + Java analysis of the sample traces)
+#   make demo   - the main job on the embedded defaults: tiny-qwen2 on the sample traces, planted-qwen2 on its planted anchors
 #   make test   - every test suite (Python worker and client, Java analytics, cross-language end to end)
 #   make java-example - examples/java/PipelineExample.java: the pipeline library scripted from Java
 # Everything installs itself on first use and is rebuilt only when its inputs change.

@@ -22,9 +22,9 @@ CLI_JAR = REPO / "java-analytics" / "cli" / "target" / "cli-0.1.0-SNAPSHOT-all.j
 
 class WorkerProcess:
     def __init__(self, model: str, tmp: Path, *extra: str):
-        name = Path(model).name  # a spec file's path names the model too
-        port_file = tmp / f"port-{name}-{time.monotonic_ns()}"
-        self.log = open(tmp / f"worker-{name}.log", "w")
+        label = Path(model).name  # a model directory's path names no file here
+        port_file = tmp / f"port-{label}-{time.monotonic_ns()}"
+        self.log = open(tmp / f"worker-{label}.log", "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "thought_anchors_worker", "serve", "--model", model, "--port", "0",
              "--port-file", str(port_file), *extra],

@@ -1,7 +1,7 @@
 """The README's main command (`make demo` = scripts/demo.sh) end to end, then its report in a real browser.
 
 scripts/demo.sh starts its own tiny-qwen2 worker (`--local`), computes one trace's suppression matrix and runs
-`ta report` over the shipped Qwen sample. Random weights: this checks the pipeline, not the science. The page's
+`ta report` over the shipped Qwen sample, then the same with planted-qwen2 over its held-out traces. Random weights: this checks the pipeline, not the science. The page's
 embedded numbers are checked against the CSV files written beside it and against an independent Python
 computation of the Figure 6 colour range (spec §11.5).
 """
@@ -13,11 +13,15 @@ import json
 import math
 import re
 import subprocess
+import sys
 
 import pytest
 
 from conftest import QWEN_SAMPLE, REPO, run_ta
 from report_browser import ARTIFACTS, check_report
+
+sys.path.insert(0, str(REPO / "models" / "planted-anchor"))
+import measure as planted_measure  # noqa: E402
 
 FOCUS = "deepseek-r1-distill-qwen-14b/correct/2238"
 FIGURES = ["fig4a_receiver_head_matrix", "fig4b_layer_vertical_scores", "fig4c_kurtosis_by_layer",
@@ -76,6 +80,18 @@ def test_demo_writes_every_figure_the_page_and_the_results(demo):
     assert [f["id"] for f in summary["figures"]] == FIGURES
     assert not re.search(r"\d+%\s*\[", result.stderr), "no progress bar in a piped stderr"
     assert "SYNTHETIC" in result.stdout
+
+
+def test_demo_planted_report_finds_the_planted_anchor_and_says_what_the_model_is(demo):
+    """The demo's second report: planted-qwen2 on its held-out traces. Its page carries the worker's note
+    (trained weights, synthetic task, not a real model) and its receiver heads find the planted sentence."""
+    out, result = demo
+    report = out / "planted" / "report"
+    assert "Not a real model" in (report / "index.html").read_text()
+    assert json.loads((report / "report.json").read_text())["focus_trace"] == "planted-qwen2/correct/1"
+    found = planted_measure.top_receiver(report / "sentence_scores.csv", planted_measure.heldout())
+    assert found["rate"] >= 0.6 and found["rate"] >= 5 * found["chance"], found
+    assert "planted/report/index.html" in result.stdout
 
 
 def test_page_numbers_match_the_result_files(demo):

@@ -3,6 +3,7 @@ clear errors."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import pytest
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM
 
-from thought_anchors_worker import backends
+from thought_anchors_worker import backends, synthetic, trained
 from thought_anchors_worker.backend import LoadOptions, ModelLoadError
 from thought_anchors_worker.backends.hf.loading import load_model
 
@@ -29,6 +30,33 @@ def test_local_directory_loads_through_the_real_path(qwen, tmp_path):
     inputs = torch.tensor([ids])
     with torch.inference_mode():
         assert torch.equal(loaded.lm.model(inputs).logits, qwen.lm.model(inputs).logits)
+
+
+def test_a_card_less_directory_has_no_notes_and_a_card_gives_its_note(qwen, tmp_path):
+    qwen.lm.model.save_pretrained(tmp_path)
+    qwen.lm.tokenizer.save_pretrained(tmp_path)
+    assert backends.load("hf", LoadOptions(str(tmp_path))).describe().notes == ""
+    (tmp_path / trained.CARD).write_text(json.dumps({"name": "mine", "note": "Trained on my task."}))
+    assert backends.load("hf", LoadOptions(str(tmp_path))).describe().notes == "Trained on my task."
+    (tmp_path / trained.CARD).write_text("{}")
+    with pytest.raises(ModelLoadError, match="not a model card with a note"):
+        backends.load("hf", LoadOptions(str(tmp_path)))
+
+
+def test_planted_qwen2_is_the_bundled_trained_folder_and_says_what_it_is():
+    """A name the worker knows, loaded by from_pretrained from the folder inside the package: trained
+    weights (not synthetic random ones), and Describe says it is a synthetic task, not a real model."""
+    assert "planted-qwen2" in trained.names() and "planted-qwen2" not in synthetic.names()
+    folder = trained.path("planted-qwen2")
+    card = json.loads((folder / trained.CARD).read_text())
+    loaded = backends.load("hf", LoadOptions("planted-qwen2"))
+    info = loaded.describe()
+    assert info.model_id == "planted-qwen2" and not info.synthetic_weights
+    assert info.notes == card["note"] and "Not a real model" in info.notes and "synthetic task" in info.notes
+    on_disk = AutoModelForCausalLM.from_pretrained(folder)
+    assert all(torch.equal(a, b) for a, b in zip(loaded.lm.model.state_dict().values(),
+                                                  on_disk.state_dict().values()))
+    assert trained.path("no-such-model") is None and trained.path("../trained") is None
 
 
 def test_float16_and_bfloat16_loads(tmp_path):

