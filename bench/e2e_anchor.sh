@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end targets on the anchor model of spec §14.6 (worker + gRPC + Java), trace Qwen-14B correct 2238:
+# End-to-end targets on the anchor model of docs/algorithms.md §16.2 (worker + gRPC + Java), trace Qwen-14B correct 2238:
 #   pooled attention for all heads <= 1 s   (reference: 9.5 s)
 #   a whole suppression KL matrix  <= 60 s  (reference: 1,424 s)
 # Usage: bench/e2e_anchor.sh [repeats]   (needs `make setup java`; results printed and kept under out/bench)

@@ -1,4 +1,4 @@
-"""Token boundary modes with the real Qwen tokenizer, through the worker and `ta` (spec §3, §16.4).
+"""Token boundary modes with the real Qwen tokenizer, through the worker and `ta` (docs/algorithms.md §3, §17).
 
 HEAD prefix counting attributes a sentence's first token to the previous sentence whenever that
 sentence ends with a space: +1 on about 40% of starts and never any other amount. The
@@ -48,4 +48,4 @@ def test_boundary_modes_on_the_sample(worker, tmp_path):
 def test_boundary_modes_on_all_shared_qwen_traces(worker, tmp_path):
     if not SHARED_QWEN.is_dir():
         pytest.skip(f"development data {SHARED_QWEN} is absent (it is not shipped to users)")
-    _check(_starts(worker, SHARED_QWEN, tmp_path), (0.38, 0.42))  # spec §3.1: 40% on Qwen
+    _check(_starts(worker, SHARED_QWEN, tmp_path), (0.38, 0.42))  # docs/algorithms.md §3.4: 40% on Qwen

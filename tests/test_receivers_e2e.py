@@ -60,7 +60,7 @@ def test_second_run_is_served_from_the_cache_without_a_worker(first_run, tmp_pat
 
 
 def test_head_boundaries_reproduce_the_reference_with_the_real_tokenizer(worker, tmp_path):
-    """Spec §3.4: HEAD prefix counting on trace 2238 with the Qwen BPE plus one BOS."""
+    """docs/algorithms.md §3.1: HEAD prefix counting on trace 2238 with the Qwen BPE plus one BOS."""
     result = run_ta("receivers", "--data", str(QWEN_SAMPLE), "--worker", worker.address, "--profile", "REF_HEAD",
                     "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--no-progress")
     assert result.returncode == 0, result.stderr

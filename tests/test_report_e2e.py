@@ -3,7 +3,7 @@
 scripts/demo.sh starts its own tiny-qwen2 worker (`--local`), computes one trace's suppression matrix and runs
 `ta report` over the shipped Qwen sample, then the same with planted-qwen2 over its held-out traces. Random weights: this checks the pipeline, not the science. The page's
 embedded numbers are checked against the CSV files written beside it and against an independent Python
-computation of the Figure 6 colour range (spec §11.5).
+computation of the Figure 6 colour range (docs/algorithms.md §12.5).
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ def test_suppress_check_picks_the_receiver_analysis_sentences_and_heads_and_repo
 
 
 def test_the_default_kernel_gives_the_exact_floor_above_the_diagonal_and_monkeypatch_does_not(tmp_path):
-    """Spec §16.2: --kernel MONKEYPATCH reproduces the reference's noisy upper triangle (a receiving sentence
+    """docs/algorithms.md §11.4: --kernel MONKEYPATCH reproduces the reference's noisy upper triangle (a receiving sentence
     before the suppressed one cannot see it, so its KL is 0 and ln(0 + 1e-9) the exact floor); MASK, the default,
     keeps the floor exact. head_dim 32: with the tiny models' 16 the two kernels' scalings round alike."""
     spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())

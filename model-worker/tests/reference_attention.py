@@ -1,6 +1,6 @@
-"""An independent, straightforward re-implementation of the reference suppression (spec §10.2).
+"""An independent, straightforward re-implementation of the reference suppression (docs/algorithms.md §11.1).
 
-Written from the spec, sharing no code with the worker: repeat K/V for GQA, scores in the
+Written from that description, sharing no code with the worker: repeat K/V for GQA, scores in the
 model dtype, suppressed key columns set to the dtype minimum for the chosen query heads,
 the additive causal mask, float32 softmax, weighted values. Registered under its own name
 so the same model weights run through either implementation.

@@ -1,4 +1,4 @@
-"""The hf backend's attention function against stock kernels and an independent reference (spec §10);
+"""The hf backend's attention function against stock kernels and an independent reference (docs/algorithms.md §11);
 raw and pooled capture through the Backend protocol, for every backend."""
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ SYNTHETIC = Path(backends.__file__).resolve().parents[1] / "synthetic"
 
 
 def _nucleus_by_definition(z: np.ndarray, top_p: float, max_k: int, temperature: float):
-    """Spec §11.2 literally: full softmax, full descending sort, smallest k with cum >= p, cap."""
+    """docs/algorithms.md §12.2 literally: full softmax, full descending sort, smallest k with cum >= p, cap."""
     scaled = z.astype(np.float64) / temperature
     probs = np.exp(scaled - scaled.max())
     probs /= probs.sum()
@@ -127,7 +127,7 @@ def test_grouped_top_k_equals_torch_top_k(shape, k):
     logits[0, -5:] = 100.0  # winners in the ragged tail beyond the last full group
     values, ids = top_k(logits, k)
     expected = torch.topk(logits, k, dim=-1)
-    # Same values in the same order; among tied values the order of ids is unspecified (spec §11.2).
+    # Same values in the same order; among tied values the order of ids is unspecified (docs/algorithms.md §12.2).
     assert torch.equal(values, expected.values)
     assert torch.equal(torch.gather(logits, 1, ids), values)
     assert all(len(set(row.tolist())) == k for row in ids)
@@ -147,7 +147,7 @@ def test_a_variant_does_not_depend_on_the_variants_sharing_its_call(any_backend_
 
 
 def test_monkeypatch_kernel_reproduces_the_reference_asymmetry(tmp_path, trace_text):
-    """Spec §16.2 kernel=MONKEYPATCH: positions before a suppression are exactly the baseline's
+    """docs/algorithms.md §11.4, kernel=MONKEYPATCH: positions before a suppression are exactly the baseline's
     under the default MASK kernel (KL 0, the ln(1e-9) floor in the upper triangle), and are not
     under MONKEYPATCH, whose suppressed pass runs another kernel than its baseline."""
     # head_dim 32: 1/sqrt(32) is no power of two, so x / sqrt(d) and x * d^-1/2 round differently

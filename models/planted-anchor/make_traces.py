@@ -40,7 +40,7 @@ def heldout(count: int) -> list[task.Example]:
 
 
 def labeled_chunks(ex: task.Example) -> list[dict]:
-    # accuracy[i]: answer accuracy of rollouts that regenerate sentence i onward (spec §1.3).
+    # accuracy[i]: answer accuracy of rollouts that regenerate sentence i onward (docs/algorithms.md §1.2).
     accuracy = [CHANCE if i <= ex.anchor else 1.0 for i in range(len(ex.sentences))]
     chunks = []
     for i, s in enumerate(ex.sentences):
@@ -50,7 +50,7 @@ def labeled_chunks(ex: task.Example) -> list[dict]:
             "chunk": s.text, "chunk_idx": i, "function_tags": [s.tag], "depends_on": [str(d) for d in s.depends_on],
             "accuracy": accuracy[i],
             "resampling_importance_accuracy": step, "resampling_importance_kl": None,
-            # negative when the sentence helps (spec §1.3); similarity filtering is not modelled
+            # negative when the sentence helps (docs/algorithms.md §1.2); similarity filtering is not modelled
             "counterfactual_importance_accuracy": -step, "counterfactual_importance_kl": None,
             "forced_importance_accuracy": None, "forced_importance_kl": None,
             "different_trajectories_fraction": None, "overdeterminedness": None,

@@ -17,7 +17,7 @@ from many later sentences. Compared numbers lie at least three away from the sec
 comparisons never pin the secret down (at least five candidates stay open).
 
 Everything here is deterministic given a ``random.Random``. This module also holds the sentence
-splitter of the analysis (a replica of the Java ``SentenceSplitter``, spec §2.1, tail kept as in
+splitter of the analysis (a replica of the Java ``SentenceSplitter``, docs/algorithms.md §2.1, tail kept as in
 ``chunks_labeled.json``) and the word-level tokenizer the model is trained with.
 """
 
@@ -181,10 +181,10 @@ def generate(rng: random.Random) -> Example:
     return Example(problem, v, sentences, separators, anchor, n_comp)
 
 
-# ---- the analysis' sentence splitter (Java SentenceSplitter.splitIntoChunks, spec §2.1) ----------------
+# ---- the analysis' sentence splitter (Java SentenceSplitter.splitIntoChunks, docs/algorithms.md §2.1) ----------------
 
 def split_into_chunks(text: str, keep_tail: bool = True) -> list[str]:
-    """Spec §2.1 with the tail kept (§2.4), i.e. the chunk list of ``chunks_labeled.json``."""
+    """docs/algorithms.md §2.1 with the tail kept (docs/algorithms.md §2.3), i.e. the chunk list of ``chunks_labeled.json``."""
     t = text
     open_ = t.find("<think>")
     if open_ >= 0:

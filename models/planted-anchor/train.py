@@ -76,7 +76,7 @@ def encode(tok, example: task.Example, key_weight: float):
 
 def attention_masks(batch, width: int, rng: random.Random, rate: float) -> torch.Tensor:
     """Causal additive masks; in a `rate` share of the traces the keys of one random sentence are masked for
-    every query in every layer, the intervention the suppression analysis applies (spec §10). The model
+    every query in every layer, the intervention the suppression analysis applies (docs/algorithms.md §11). The model
     thus learns to do without any one sentence where it can, so a suppression measures what a sentence
     carries, not how a small model breaks on context it never saw. Predictions made inside the masked
     sentence get no loss (they cannot see their own sentence)."""

@@ -129,7 +129,7 @@ class Tokenization:
 
 @dataclass(frozen=True)
 class Suppression:
-    """Key columns [start, end) masked before the softmax for every query row (spec §10).
+    """Key columns [start, end) masked before the softmax for every query row (docs/algorithms.md §11).
 
     heads_by_layer None: every head of every layer; else layer -> its query heads (None = all
     heads of that layer), layers not named untouched.
@@ -158,7 +158,7 @@ class Suppression:
 
 class CaptureMode(enum.Enum):
     RAW = "raw"        # token-level probability rows, N columns
-    POOLED = "pooled"  # block means over pool_ranges (spec §5.1)
+    POOLED = "pooled"  # block means over pool_ranges (docs/algorithms.md §4.1)
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ class Nucleus:
 
 
 class Kernel(enum.Enum):
-    """Which attention kernel computes a logits pass (worker.proto LogitsRequest.Kernel, spec §16.2).
+    """Which attention kernel computes a logits pass (worker.proto LogitsRequest.Kernel, docs/algorithms.md §11.4).
 
     MASK: one mask-based kernel for every variant, so positions before a suppression are exactly
     the baseline's. MONKEYPATCH: the reference code's asymmetry, for parity with published

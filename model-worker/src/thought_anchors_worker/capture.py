@@ -51,7 +51,7 @@ class RawSink:
 class PooledSink:
     """Block means of probabilities over given token ranges, accumulated on the device.
 
-    M[i, j] = (1 / |S_i||S_j|) * sum_{q in S_i, k in S_j} A[q, k]   (spec §5.1)
+    M[i, j] = (1 / |S_i||S_j|) * sum_{q in S_i, k in S_j} A[q, k]   (docs/algorithms.md §4.1)
 
     Per query block, the rows of each range the block overlaps are summed first (a matmul with the
     block's slice of the membership matrix; rows in no range drop out), then the small

@@ -1,4 +1,4 @@
-"""Nucleus compression of logits, shared by every backend (spec §11.2).
+"""Nucleus compression of logits, shared by every backend (docs/algorithms.md §12.2).
 
 Backend-free (torch, no model library): a backend computes a chunk of logit rows on its device
 and hands them to :func:`compress`, so every backend keeps the same tokens and masses.
@@ -41,7 +41,7 @@ def top_k(logits: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def compress(logits: torch.Tensor, spec: Nucleus, first_position: int) -> CompressedPositions:
-    """Nucleus compression (spec §11.2) on the device. Overwrites `logits` (a scratch buffer).
+    """Nucleus compression (docs/algorithms.md §12.2) on the device. Overwrites `logits` (a scratch buffer).
 
     Only the top max_k candidates are sorted: the nucleus is a prefix of them, and the
     normaliser is a full-vocabulary sum, so the kept set and mass equal a full sort's.

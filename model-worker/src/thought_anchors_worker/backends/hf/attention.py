@@ -11,13 +11,13 @@ ContextVar says what to do in each layer:
   causally visible keys of each block. The same probabilities produce the layer output, so
   what is captured is exactly what the model used.
 
-Suppression follows spec §10: key columns [start, end) get the dtype's minimum before the
+Suppression follows docs/algorithms.md §11: key columns [start, end) get the dtype's minimum before the
 softmax, for every query row, in the chosen query heads. Positions are absolute: with a KV
 cache, query row i of a call sits at position kv_len - q_len + i.
 
 A plan with ``Kernel.MONKEYPATCH`` (a parity mode, never the default) runs the reference code's
 kernels instead: the architecture's own eager kernel in layers a variant does not suppress, and
-the reference's replacement kernel (spec §10.2) in those it does.
+the reference's replacement kernel (docs/algorithms.md §11.1) in those it does.
 """
 
 from __future__ import annotations
@@ -207,7 +207,7 @@ def _reference_kernels(module, query, key, value, scaling, plan: ForwardPlan, pe
     """One variant's layer as the reference code computes it (the MONKEYPATCH parity mode).
 
     A layer the variant does not suppress (every layer of the baseline) runs the architecture's
-    stock eager kernel. A suppressed layer runs the reference's replacement kernel, spec §10.2:
+    stock eager kernel. A suppressed layer runs the reference's replacement kernel, docs/algorithms.md §11.1:
     scores in the model dtype divided by sqrt(head_dim) (the stock kernel multiplies by the
     scaling), the dtype's minimum on the suppressed key columns, then the additive causal mask,
     softmax in float32 cast back to the model dtype. The two differ by rounding even where

@@ -92,7 +92,7 @@ class LogitsRunner:
         suppressed = [i for i in range(len(variants)) if i not in baseline]
         # One unsuppressed pass over the whole input provides the KV cache of every prefix (and the baseline).
         # Always the whole input, never just the longest prefix needed: kernels round differently at other
-        # lengths, and the reference sparse KL turns such differences into large values (spec §11.3), so a
+        # lengths, and the reference sparse KL turns such differences into large values (docs/algorithms.md §12.3), so a
         # variant's result must not depend on which other variants share its call.
         self._check_cancel()
         out = run_with_plan(ForwardPlan(cancel=self.cancel), lambda: self.decoder(input_ids=self.ids, use_cache=True))

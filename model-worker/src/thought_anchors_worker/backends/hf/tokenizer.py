@@ -18,7 +18,7 @@ from ...backend import ModelLoadError, Tokenization
 _TOKENIZER_PACKAGES = {
     # The Qwen3 tokenizer.json adds no BOS of its own; the R1 distills prepend one through a
     # TemplateProcessing post-processor. <|endoftext|> reproduces the distills' token counts
-    # and the reference boundaries exactly (spec §3.4).
+    # and the reference boundaries exactly (docs/algorithms.md §3.6).
     "qwen": ("tokenizer-qwen3", "<|endoftext|>"),
     "llama3": ("tokenizer-llama3_1", None),  # ships its own <|begin_of_text|> post-processor
 }

@@ -5,7 +5,7 @@ already applied, fires ``hook_attn_scores``, takes a float32 softmax and fires `
 on the probabilities the layer then uses. H counts query heads (K and V are repeated for GQA
 before the scores), so a query head is suppressed alone, never its whole KV group.
 
-- Suppression (spec §10): in ``hook_attn_scores``, key columns [start, end) get the dtype's
+- Suppression (docs/algorithms.md §11): in ``hook_attn_scores``, key columns [start, end) get the dtype's
   minimum for every query row in the chosen query heads of each batch row.
 - Capture: in ``hook_pattern``, the float32 probabilities go to a ``capture.sink_for`` sink in
   query blocks over the causally visible keys, and the layer is pooled before the next one

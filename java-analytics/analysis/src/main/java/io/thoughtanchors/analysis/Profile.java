@@ -15,7 +15,7 @@ import io.thoughtanchors.analysis.text.SentenceMatch;
 import io.thoughtanchors.analysis.text.SentenceSource;
 import io.thoughtanchors.analysis.text.Truncation;
 
-/** Configuration profiles of spec §16.1. */
+/** Configuration profiles of docs/algorithms.md §14.1. */
 public enum Profile {
     /** The polished HEAD white-box code as its scripts call it. */
     REF_HEAD,

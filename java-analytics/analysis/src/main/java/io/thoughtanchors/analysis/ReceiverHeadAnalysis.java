@@ -35,7 +35,7 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
- * The receiver-head pipeline over already pooled attention (§6–§9, §12): per-trace kurtosis of every head,
+ * The receiver-head pipeline over already pooled attention (docs/algorithms.md §5–§10): per-trace kurtosis of every head,
  * head ranking, receiver-head scores, split-half reliability, category tests and the black-box comparisons. The
  * parts that need categories, black-box importance or several traces are left out when the traces lack them, each
  * with its reason in the result.

@@ -12,10 +12,10 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code ta summary}: every trace's summary.json recomputed from its step_importance.json (spec §1.3). */
+/** {@code ta summary}: every trace's summary.json recomputed from its step_importance.json (docs/algorithms.md §1.2). */
 @Command(name = "summary", sortOptions = false,
         description = {
-            "Recomputes each trace's summary.json from its step_importance.json (spec §1.3): mean, maximum and"
+            "Recomputes each trace's summary.json from its step_importance.json (docs/algorithms.md §1.2): mean, maximum and"
                     + " minimum over the full n x n matrix, the top 5 steps by positive mean outgoing (influential)"
                     + " and incoming (dependent) importance. Needs no worker."},
         footerHeading = "%n",

@@ -19,10 +19,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
-/** {@code ta suppress-check}: ARENA's single-sentence suppression check (spec §10.6) on one trace. */
+/** {@code ta suppress-check}: ARENA's single-sentence suppression check (docs/algorithms.md §13) on one trace. */
 @Command(name = "suppress-check", sortOptions = false,
         description = {
-            "ARENA's single-sentence suppression check (spec §10.6): finds the receiver heads, picks the trace's"
+            "ARENA's single-sentence suppression check (docs/algorithms.md §13): finds the receiver heads, picks the trace's"
                     + " highest- and lowest-scoring sentence, masks each in the top receiver heads and compares the"
                     + " last position's next-token distribution with the baseline's (full-vocabulary KL).",
             "Pooled attention for the receiver heads is cached as by receivers."},

@@ -25,10 +25,10 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
-/** {@code ta suppression-matrix}: the sentence-to-sentence suppression KL matrix of every trace (spec §11). */
+/** {@code ta suppression-matrix}: the sentence-to-sentence suppression KL matrix of every trace (docs/algorithms.md §12). */
 @Command(name = "suppression-matrix", sortOptions = false,
         description = {
-            "Sentence-to-sentence suppression KL matrix (spec §11) of every trace in a folder: a baseline pass and"
+            "Sentence-to-sentence suppression KL matrix (docs/algorithms.md §12) of every trace in a folder: a baseline pass and"
                     + " one pass per sentence j with its keys masked in every head of every layer, KL per position"
                     + " in Java, E[i][j] = mean over sentence i's positions, then masked and row-normalised.",
             "Passes are stored in the cache as they finish; a rerun computes only what is missing. KL mode,"
@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
             "  <trace id>/suppression_matrix.csv             E: receiving, then one column per",
             "                                                  suppressed sentence j (all cells)",
             "  <trace id>/suppression_matrix_normalised.csv  j >= i masked, each row minus its mean",
-            "  <trace id>/step_importance_supp.json          the published format (spec §11.6)",
+            "  <trace id>/step_importance_supp.json          the published format (docs/algorithms.md §12.6)",
             "  <trace id>/published_comparison.json          only if the trace has a published",
             "                                                  step_importance_supp.json",
             "  suppression_by_distance.csv    distance, mean, standard_error, entries, traces",

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * reliability.csv against an independent computation (spec §12) from head_kurtosis_by_trace.csv: halves built
+ * reliability.csv against an independent computation (docs/algorithms.md §8) from head_kurtosis_by_trace.csv: halves built
  * here, means per head of layer ≥ 1, then Commons Math's Pearson and Spearman (not the analysis' Correlation) with
  * SciPy's t-based p-values. Seven sample traces of six problems, so the two splits differ.
  */

@@ -116,7 +116,7 @@ class SuppressCheckCommandTest {
     /**
      * KL_high, KL_low, their ratio and the verdict recomputed here from the last-position logits the fake answered:
      * p = softmax(z/τ) in double, KL = Σ p ln((p + 1e-10)/(q + 1e-10)), ratio = KL_high / (KL_low + 1e-10), pass iff
-     * KL_high > factor · KL_low (ARENA's formulas, spec §10.6).
+     * KL_high > factor · KL_low (ARENA's formulas, docs/algorithms.md §13).
      */
     private static void assertKlMatches(LogitsQuery query, JsonNode json, double tau, double factor) {
         LogitsResult answer = FakeModelWorker.answer(query);

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Recompute every trace's {@code summary.json} from its {@code step_importance.json} ({@code ta summary}, spec §1.3)
+ * Recompute every trace's {@code summary.json} from its {@code step_importance.json} ({@code ta summary}, docs/algorithms.md §1.2)
  * and say whether it equals the published one.
  *
  * @param data        a published tree (a problem folder or a tree of them)

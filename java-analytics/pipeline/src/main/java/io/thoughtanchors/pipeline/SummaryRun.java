@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * summary.json recomputed from step_importance.json (spec §1.3) for every trace that has one, in the published
+ * summary.json recomputed from step_importance.json (docs/algorithms.md §1.2) for every trace that has one, in the published
  * layout, with a table saying which equal the published files; run.json last.
  */
 final class SummaryRun {

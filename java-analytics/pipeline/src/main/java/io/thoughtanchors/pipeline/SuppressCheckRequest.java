@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A single-sentence suppression check ({@code ta suppress-check}, spec §10.6) on one trace: a path that holds one
+ * A single-sentence suppression check ({@code ta suppress-check}, docs/algorithms.md §13) on one trace: a path that holds one
  * trace ({@link #ofTrace}) or one trace of many ({@link #ofProblem}). Change what differs with the {@code with}
  * methods.
  *

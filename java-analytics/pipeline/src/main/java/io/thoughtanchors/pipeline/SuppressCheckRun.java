@@ -28,7 +28,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * ARENA's single-sentence check (spec §10.6): the receiver heads from the receiver-head computation every command
+ * ARENA's single-sentence check (docs/algorithms.md §13): the receiver heads from the receiver-head computation every command
  * shares ({@link ReceiverHeads}), then one Logits call with the baseline and the highest- and lowest-scoring
  * sentence masked in the top heads, compared at the last position.
  */

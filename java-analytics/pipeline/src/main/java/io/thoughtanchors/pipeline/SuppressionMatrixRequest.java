@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A suppression-matrix run ({@code ta suppression-matrix}, spec §11): the sentence-to-sentence KL matrix of every
+ * A suppression-matrix run ({@code ta suppression-matrix}, docs/algorithms.md §12): the sentence-to-sentence KL matrix of every
  * trace. Start from {@link #of} and change what differs with the {@code with} methods.
  *
  * @param dataOptions        how --data is read (see {@link ReceiversRequest})
@@ -66,7 +66,7 @@ public record SuppressionMatrixRequest(Path data, DataOptions dataOptions, Path 
         }
     }
 
-    /** The reference settings (spec §11) on the RECOMMENDED profile's sentences; a worker is still to be given. */
+    /** The reference settings (docs/algorithms.md §12) on the RECOMMENDED profile's sentences; a worker is still to be given. */
     public static SuppressionMatrixRequest of(Path data, Path out) {
         return new SuppressionMatrixRequest(data, DataOptions.defaults(), out, false, Optional.empty(), Profile.RECOMMENDED,
                 Profile.RECOMMENDED.options(), SuppressionOptions.REFERENCE, NucleusSpec.REFERENCE, false,

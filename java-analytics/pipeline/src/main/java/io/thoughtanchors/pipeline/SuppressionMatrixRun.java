@@ -32,7 +32,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A suppression-matrix run (spec §11): per trace a baseline pass and one pass per suppressed sentence, stored as
+ * A suppression-matrix run (docs/algorithms.md §12): per trace a baseline pass and one pass per suppressed sentence, stored as
  * they finish; then the matrices, their averages and the comparison with published matrices, written to the
  * output folder with run.json last.
  */

@@ -201,7 +201,7 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
     }
 
     /**
-     * The per-trace mean of the residualised Spearman ρ of receiver scores against resampling scores (§8.3) and
+     * The per-trace mean of the residualised Spearman ρ of receiver scores against resampling scores (docs/algorithms.md §10.3) and
      * its 95% CI.
      *
      * @param tracesUsed traces that entered that mean (finite, after trimming)
@@ -213,7 +213,7 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
      * A trace's row-normalised suppression matrix (Figure 6).
      *
      * @param normalised  n × n row-normalised ln KL, NaN above the diagonal; the diagonal holds the 99th
-     *                    percentile of the matrix, for display only (spec §11.5 step 3)
+     *                    percentile of the matrix, for display only (docs/algorithms.md §12.5 step 3)
      * @param colourLow   low end of the colour range: a quantile of entries at least 11 sentences below the diagonal
      * @param colourHigh  high end of the colour range
      * @param distance    sentence distance i − j of the trace average curve

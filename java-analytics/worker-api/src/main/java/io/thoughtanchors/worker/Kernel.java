@@ -1,7 +1,7 @@
 package io.thoughtanchors.worker;
 
 /**
- * Which attention kernel computes a logits query's passes (worker.proto {@code LogitsRequest.Kernel}, spec §16.2).
+ * Which attention kernel computes a logits query's passes (worker.proto {@code LogitsRequest.Kernel}, docs/algorithms.md §11.4).
  */
 public enum Kernel {
     /**

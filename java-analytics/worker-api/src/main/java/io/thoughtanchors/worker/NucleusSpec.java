@@ -1,7 +1,7 @@
 package io.thoughtanchors.worker;
 
 /**
- * Nucleus compression of each position's logits z (spec §11.2): with pi = softmax(z / temperature),
+ * Nucleus compression of each position's logits z (docs/algorithms.md §12.2): with pi = softmax(z / temperature),
  * keep the smallest k with cumulative pi >= topP, capped at maxK (at least 1).
  *
  * @param roundToFloat16 round kept logits to float16 as the reference stores them

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Key columns masked before the softmax (spec §10): every query row loses the keys in {@code ranges}.
+ * Key columns masked before the softmax (docs/algorithms.md §11): every query row loses the keys in {@code ranges}.
  *
  * @param ranges     suppressed key ranges; none of them may cover position 0 (BOS), because a
  *                   query row would then have no key left. No ranges = the unsuppressed baseline.
@@ -35,7 +35,7 @@ public record Suppression(List<TokenRange> ranges, Map<Integer, List<Integer>> l
         layerHeads = Collections.unmodifiableSortedMap(copy); // sorted: stable wire order and toString
     }
 
-    /** Suppress {@code ranges} in every head of every layer (what the KL matrix of spec §11 uses). */
+    /** Suppress {@code ranges} in every head of every layer (what the KL matrix of docs/algorithms.md §12 uses). */
     public static Suppression allHeads(List<TokenRange> ranges) {
         return new Suppression(ranges, Map.of());
     }

@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.attention;
 
-/** Correction for later sentences having more sentences to attend to (§6.3). */
+/** Correction for later sentences having more sentences to attend to (docs/algorithms.md §5.2). */
 public enum DepthControl {
     /** HEAD receiver-head default: raw pooled attention. */
     NONE,

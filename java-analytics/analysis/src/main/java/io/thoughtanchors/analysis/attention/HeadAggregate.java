@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.attention;
 
-/** How per-head vertical scores combine into a receiver-head score (§8.1). */
+/** How per-head vertical scores combine into a receiver-head score (docs/algorithms.md §7). */
 public enum HeadAggregate {
     /** HEAD/PAPER-ERA: plain mean, NaN if any selected head is NaN. */
     MEAN,

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Averages per-trace kurtosis over traces and selects the top-k receiver heads (§7.2–7.3). */
+/** Averages per-trace kurtosis over traces and selects the top-k receiver heads (docs/algorithms.md §6.2–6.3). */
 public final class HeadRanking {
     private HeadRanking() {
     }

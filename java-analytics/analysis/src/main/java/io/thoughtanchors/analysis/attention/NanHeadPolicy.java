@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.attention;
 
-/** What to do with NaN per-trace kurtosis when averaging over traces (§7.2). */
+/** What to do with NaN per-trace kurtosis when averaging over traces (docs/algorithms.md §6.2). */
 public enum NanHeadPolicy {
     /** Plain mean: a NaN in any trace makes the head's mean NaN, which excludes it from the ranking. */
     PROPAGATE,

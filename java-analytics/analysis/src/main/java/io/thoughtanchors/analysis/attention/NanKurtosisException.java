@@ -1,7 +1,7 @@
 package io.thoughtanchors.analysis.attention;
 
 /**
- * A trace gives a NaN kurtosis where the {@link NanHeadPolicy} asserts there is none (§7.2): a property of the data
+ * A trace gives a NaN kurtosis where the {@link NanHeadPolicy} asserts there is none (docs/algorithms.md §6.2): a property of the data
  * under that policy, not a bug.
  */
 public final class NanKurtosisException extends IllegalStateException {

@@ -3,7 +3,7 @@ package io.thoughtanchors.analysis.attention;
 import io.thoughtanchors.analysis.text.TokenRanges;
 
 /**
- * Client side of sentence pooling (§5). The worker returns block means {@code M[i,j] = mean(A[r_i, c_j])} for the
+ * Client side of sentence pooling (docs/algorithms.md §4). The worker returns block means {@code M[i,j] = mean(A[r_i, c_j])} for the
  * token ranges it is given, NaN when a range is empty; the convention decides which ranges to request and how
  * to read the answer.
  */

@@ -3,7 +3,7 @@ package io.thoughtanchors.analysis.attention;
 import java.util.Arrays;
 import java.util.List;
 
-/** Receiver-head score per sentence: the mean of the selected heads' vertical scores (§8.1). */
+/** Receiver-head score per sentence: the mean of the selected heads' vertical scores (docs/algorithms.md §7). */
 public final class ReceiverScores {
     private ReceiverScores() {
     }

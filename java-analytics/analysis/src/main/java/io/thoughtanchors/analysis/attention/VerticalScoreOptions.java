@@ -1,7 +1,7 @@
 package io.thoughtanchors.analysis.attention;
 
 /**
- * Options of a vertical-score computation (§6).
+ * Options of a vertical-score computation (docs/algorithms.md §5).
  *
  * @param proximityIgnore k, in sentences: sentence j is scored from receivers i ≥ j + k (k = 0 keeps the diagonal)
  * @param dropEnds        PAPER-ERA {@code drop_first}: blank this many scores at both ends (0 = none)

@@ -6,7 +6,7 @@ import io.thoughtanchors.analysis.stats.Ranks;
 import java.util.Arrays;
 
 /**
- * Vertical attention scores (§6): the score of sentence j aggregates {@code M[i,j]} over receivers
+ * Vertical attention scores (docs/algorithms.md §5): the score of sentence j aggregates {@code M[i,j]} over receivers
  * {@code i ≥ j + k}. Covers HEAD (future + proximity mask, optional rank depth control, mean/median),
  * PAPER-ERA (row-index scaling, prompt/output regions, {@code drop_first} at both ends) and ARENA z-scores.
  *

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * Receiver-head scores against black-box importance, two comparisons that need different data: the per-trace
  * correlations with counterfactual importance (a per-sentence number) and PAPER-ERA {@code get_receiver_x_uzay}
- * with the resampling score of the sentence-to-sentence matrix (§8.3).
+ * with the resampling score of the sentence-to-sentence matrix (docs/algorithms.md §10.3).
  */
 public final class BlackBoxComparison {
     private static final double Z95 = 1.96;

@@ -5,7 +5,7 @@ import io.thoughtanchors.analysis.stats.CorrelationResult;
 import java.util.List;
 
 /**
- * Receiver-head scores against counterfactual importance, per trace that has it (§8.3, recommended): Pearson and
+ * Receiver-head scores against counterfactual importance, per trace that has it (docs/algorithms.md §10.3, recommended): Pearson and
  * Spearman of ρ with −cf_acc and with |cf_acc|, in trace order.
  */
 public record CounterfactualComparison(List<String> traceIds, List<CorrelationResult> pearsonVsNegCf,

@@ -3,7 +3,7 @@ package io.thoughtanchors.analysis.compare;
 import java.util.List;
 
 /**
- * Receiver-head scores against the resampling score u of the step-importance matrix (§8.3 item 2, PAPER-ERA
+ * Receiver-head scores against the resampling score u of the step-importance matrix (docs/algorithms.md §10.3, PAPER-ERA
  * {@code get_receiver_x_uzay}), over the traces that have that matrix.
  *
  * @param residualSpearman per-trace Spearman of residualised ρ and u (NaN where undefined), trace order

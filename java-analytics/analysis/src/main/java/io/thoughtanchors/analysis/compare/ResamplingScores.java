@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.compare;
 
-/** PAPER-ERA "resampling-method score" u (§8.2), a vertical score of the counterfactual matrix. */
+/** PAPER-ERA "resampling-method score" u (docs/algorithms.md §10.2), a vertical score of the counterfactual matrix. */
 public final class ResamplingScores {
     private ResamplingScores() {
     }

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Recomputes {@code summary.json} from the step-importance matrix C (zeros on and below the diagonal, §1.3):
+ * Recomputes {@code summary.json} from the step-importance matrix C (zeros on and below the diagonal, docs/algorithms.md §1.3):
  * averages over the full n×n matrix and the top sources/targets by positive mean outgoing/incoming importance.
  */
 public record StepImportanceSummary(int numChunks, double avgImportance, double maxImportance, double minImportance,

@@ -5,7 +5,7 @@ import io.thoughtanchors.analysis.stats.Correlation;
 import java.util.List;
 import java.util.TreeSet;
 
-/** Split-half reliability of receiver-head kurtosis (§12). */
+/** Split-half reliability of receiver-head kurtosis (docs/algorithms.md §8). */
 public final class SplitHalfReliability {
     private SplitHalfReliability() {
     }

@@ -1,7 +1,7 @@
 package io.thoughtanchors.analysis.suppression;
 
 /**
- * Which positions' divergences a sentence averages (spec §11.1). Logits at position {@code t} predict token
+ * Which positions' divergences a sentence averages (docs/algorithms.md §12.1). Logits at position {@code t} predict token
  * {@code t+1}.
  */
 public enum PredictionAlignment {

@@ -3,12 +3,12 @@ package io.thoughtanchors.analysis.suppression;
 import io.thoughtanchors.analysis.stats.NanStats;
 
 /**
- * Masking, row normalisation and display helpers of the suppression matrix (spec §11.4–§11.5,
+ * Masking, row normalisation and display helpers of the suppression matrix (docs/algorithms.md §12.4–12.5,
  * {@code plot_suppression_matrix.py}). Matrices are {@code E[i][j]}, row = receiving sentence {@code i},
  * column = suppressed sentence {@code j}; inputs are never modified.
  */
 public final class RowNormalisation {
-    /** Colour-scale quantiles of the plotting script's {@code __main__} (spec §11.5 step 4). */
+    /** Colour-scale quantiles of the plotting script's {@code __main__} (docs/algorithms.md §12.5 step 4). */
     public static final double[] SCRIPT_QUANTILES = {0.5, 0.998};
     /** Colour-scale quantiles of the plotting helper's default arguments. */
     public static final double[] HELPER_QUANTILES = {0.05, 0.95};

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ARENA single-sentence suppression check (spec §10.6): suppress the top receiver heads on the highest- and on
+ * The ARENA single-sentence suppression check (docs/algorithms.md §13): suppress the top receiver heads on the highest- and on
  * the lowest-scoring sentence, compare the last-position next-token distributions with the baseline's, and ask
  * whether the high sentence moves the output much more. The forward passes are the worker's; this class holds the
  * pure parts (selection, head grouping, KL, verdict).

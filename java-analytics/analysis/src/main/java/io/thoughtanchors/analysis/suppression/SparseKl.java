@@ -3,7 +3,7 @@ package io.thoughtanchors.analysis.suppression;
 import io.thoughtanchors.worker.Nucleus;
 
 /**
- * Divergence {@code KL(P ‖ Q)} of two nucleus-compressed next-token distributions (spec §11.3), in nats. P is the
+ * Divergence {@code KL(P ‖ Q)} of two nucleus-compressed next-token distributions (docs/algorithms.md §12.3), in nats. P is the
  * baseline position, Q the suppressed one. Each side is a list of kept token ids (any order, distinct) with their
  * raw, untempered logits (the worker ships them float16-rounded and widened to float32) and, for the tail mode,
  * the probability mass the nucleus retained (at the compressor's temperature, 0.6).
@@ -24,7 +24,7 @@ import io.thoughtanchors.worker.Nucleus;
  * Consequences (kept on purpose): a token in P's nucleus but not Q's has {@code log q ≈ −1e9/τ ≈ −1.67e9} and adds
  * ≈ {@code p·1.67e9}; a token in Q's nucleus but not P's gets {@code p = exp(−1.67e9) = 0} exactly and adds
  * nothing; both sides are renormalised within their nuclei. Values agree with the reference to a relative ≈1e-6
- * (summation order), which is the tolerance the spec asks for.
+ * (summation order), the parity tolerance of docs/algorithms.md §17.
  *
  * <h2>{@link KlMode#SPARSE_WITH_TAIL}</h2>
  * Not author code: a true KL divergence that uses the retained mass instead of the −1e9 fill. In double precision,
@@ -76,7 +76,7 @@ public final class SparseKl {
     public static final float REFERENCE_FILL = -1e9f;
     /** The reference's temperature for the KL matrix (τ = 0.6). */
     public static final double DEFAULT_TEMPERATURE = 0.6;
-    /** Added before the logarithm: {@code ℓ = ln(κ + 1e-9)} (§11.1 step 3). */
+    /** Added before the logarithm: {@code ℓ = ln(κ + 1e-9)} (docs/algorithms.md §12.1 step 3). */
     public static final double LOG_EPSILON = 1e-9;
     /** {@code ln(1e-9)}, the value of {@code ℓ} for identical distributions (≈ −20.7233). */
     public static final double LOG_OF_ZERO_KL = Math.log(LOG_EPSILON);
@@ -136,7 +136,7 @@ public final class SparseKl {
         return fillTempered;
     }
 
-    /** {@code ln(κ + 1e-9)} (§11.1 step 3); NaN stays NaN, +inf stays +inf. */
+    /** {@code ln(κ + 1e-9)} (docs/algorithms.md §12.1 step 3); NaN stays NaN, +inf stays +inf. */
     public static double logTransform(double kl) {
         return Math.log(kl + LOG_EPSILON);
     }

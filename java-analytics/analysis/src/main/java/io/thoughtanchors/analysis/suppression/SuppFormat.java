@@ -15,7 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The published {@code step_importance_supp.json} format (spec §1.3, §11.6), as a String (this module does no
+ * The published {@code step_importance_supp.json} format (docs/algorithms.md §1.2, §12.6), as a String (this module does no
  * I/O) or as plain records:
  * {@code [{source_chunk_idx, source_chunk_text, target_impacts: [{target_chunk_idx, importance_score}]}]} with one
  * entry per sentence {@code i} and {@code target_impacts[j − i − 1].importance_score = Ẽ[j][i]} for every

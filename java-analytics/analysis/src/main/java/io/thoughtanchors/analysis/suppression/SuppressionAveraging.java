@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Averages of (row-normalised) suppression matrices over traces (spec §11.7). <b>No author code exists for this</b>:
+ * Averages of (row-normalised) suppression matrices over traces (docs/algorithms.md §12.7). <b>No author code exists for this</b>:
  * Figure 6 shows a single trace and the ARENA suggestion to "average the row-normalised matrices" does not say how
- * to combine matrices of different sizes (§17.11). The choices are therefore named options; nothing here is a
+ * to combine matrices of different sizes (docs/algorithms.md §12.7). The choices are therefore named options; nothing here is a
  * reference procedure. Inputs are {@code Ẽ[i][j]}, row = receiving sentence {@code i}, column = suppressed
  * sentence {@code j}; only cells with {@code j < i} and a non-NaN value are used.
  */
@@ -56,7 +56,7 @@ public final class SuppressionAveraging {
         }
     }
 
-    /** Mean suppression effect by sentence distance, pooled over traces (§11.7 option (a)). */
+    /** Mean suppression effect by sentence distance, pooled over traces (docs/algorithms.md §12.7). */
     public static DistanceCurve byDistance(List<double[][]> matrices, DistancePooling pooling) {
         int maxD = 0;
         for (double[][] m : matrices) {
@@ -125,8 +125,8 @@ public final class SuppressionAveraging {
     /**
      * Per (receiving tag, suppressed tag) pair: per-trace aggregate (mean or median) of {@code Ẽ[i][j]} over cells
      * with {@code j < i} whose sentences carry those tags, keeping a trace only if it has at least
-     * {@code minEntries} such cells; then the mean across traces (§11.7, the per-trace-then-across-traces scheme
-     * used for Figure 5, §9). Pairs are returned in order of first appearance.
+     * {@code minEntries} such cells; then the mean across traces (docs/algorithms.md §12.7, the per-trace-then-across-traces scheme
+     * used for Figure 5, docs/algorithms.md §9). Pairs are returned in order of first appearance.
      */
     public static Map<CategoryPair, PairStat> byCategoryPair(List<TraceMatrix> traces, CategoryAggregate aggregate,
                                                              int minEntries) {

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Incremental builder of the sentence-to-sentence suppression matrix {@code E} (spec §11.1 steps 3–5): row =
+ * Incremental builder of the sentence-to-sentence suppression matrix {@code E} (docs/algorithms.md §12.1 steps 3–5): row =
  * receiving sentence {@code i}, column = suppressed sentence {@code j},
  * {@code E[i][j] = mean over the positions t of sentence i of ℓ_t}, where {@code ℓ_t = ln(κ_t + 1e-9)} (or
  * {@code κ_t} without {@code takeLog}) and {@code κ_t = KL(B_t ‖ Q_{j,t})}. All cells are computed, {@code i ≤ j}

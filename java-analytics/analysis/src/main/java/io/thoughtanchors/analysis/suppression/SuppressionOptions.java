@@ -3,7 +3,7 @@ package io.thoughtanchors.analysis.suppression;
 import java.util.OptionalInt;
 
 /**
- * Settings of the suppression KL matrix (spec §11.1).
+ * Settings of the suppression KL matrix (docs/algorithms.md §12.1).
  *
  * @param klMode      per-position divergence (reference: {@link KlMode#REFERENCE_SPARSE})
  * @param temperature τ of the divergence (reference 0.6; independent of the compressor's own 0.6)

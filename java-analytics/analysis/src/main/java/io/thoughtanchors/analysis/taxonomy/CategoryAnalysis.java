@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** Receiver-head scores by sentence category with paired t-tests across traces (§9). */
+/** Receiver-head scores by sentence category with paired t-tests across traces (docs/algorithms.md §9). */
 public final class CategoryAnalysis {
     private CategoryAnalysis() {
     }

@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.text;
 
-/** How sentence character spans become token ranges (spec §3). */
+/** How sentence character spans become token ranges (docs/algorithms.md §3). */
 public enum BoundaryMode {
     /**
      * HEAD: {@code a = |tok(text[:start])|}, {@code b = |tok(text[:end])|}. Shifts ~40% of sentence starts by +1

@@ -27,7 +27,7 @@ public record SentenceLayout(List<String> sentences, List<CharSpan> spans, int[]
      * Every sentence source splits or places sentences in the chain of thought only: the search starts where it
      * starts, so a sentence that the prompt happens to repeat is never placed in the prompt. (On the published
      * traces this is what searching from the start of {@code full_cot} gives, whose prompt ends with
-     * {@code <think>}: the splitter of §2.1 starts there.)
+     * {@code <think>}: the splitter of docs/algorithms.md §2.1 starts there.)
      *
      * @param chunks the trace's chunk list (labelled chunks, or the project's split of a trace of one's own)
      */

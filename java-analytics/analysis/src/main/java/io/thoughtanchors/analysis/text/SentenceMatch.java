@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.text;
 
-/** How a sentence string is located in the model text (§3.1 step 2, §3.2). */
+/** How a sentence string is located in the model text (docs/algorithms.md §2.4). */
 public enum SentenceMatch {
     /** HEAD: exact find after space normalisation ν, then the stripped sentence; otherwise an error. */
     EXACT_OR_STRIPPED,

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Character positions of sentences in the model text, searched sequentially from a cursor (spec §3.1–3.2). */
+/** Character positions of sentences in the model text, searched sequentially from a cursor (docs/algorithms.md §2.4). */
 public final class SentencePositions {
     private static final String PY_SPACE_CLASS =
             "[ \\t\\n\\x0B\\f\\r\\x1C-\\x1F\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+";

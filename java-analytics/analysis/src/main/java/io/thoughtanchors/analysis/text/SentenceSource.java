@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.text;
 
-/** Which sentence list is analysed (spec §2.2–2.4, §16.1). */
+/** Which sentence list is analysed (docs/algorithms.md §2.2–2.3, docs/algorithms.md §14.1). */
 public enum SentenceSource {
     /** HEAD: {@code split_solution_keep_spacing} of the chain of thought, n = n_lab − 1 (the final chunk is dropped). */
     HEAD_KEEP_SPACING,

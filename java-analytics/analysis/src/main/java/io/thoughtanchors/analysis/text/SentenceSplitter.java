@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The reference sentence splitter (spec §2): {@code split_solution_into_chunks} and
+ * The reference sentence splitter (docs/algorithms.md §2): {@code split_solution_into_chunks} and
  * {@code split_solution_keep_spacing} / {@code get_chunk_ranges}, reproduced including their quirks.
  */
 public final class SentenceSplitter {
 
-    /** What happens to the text after the last sentence boundary (§2.1 step 3, §2.4). */
+    /** What happens to the text after the last sentence boundary (docs/algorithms.md §2.1 step 3, docs/algorithms.md §2.3). */
     public enum Tail {
         /** HEAD: the tail (normally the "Final Answer" chunk) is discarded, giving n_lab − 1 chunks. */
         DISCARD,
@@ -70,7 +70,7 @@ public final class SentenceSplitter {
         return chunks;
     }
 
-    /** §2.1 step 4: chunks shorter than 10 code points are glued (with one space) to their neighbour. */
+    /** docs/algorithms.md §2.1 step 4: chunks shorter than 10 code points are glued (with one space) to their neighbour. */
     private static void mergeShortChunks(List<String> chunks) {
         int i = 0;
         while (i < chunks.size()) {

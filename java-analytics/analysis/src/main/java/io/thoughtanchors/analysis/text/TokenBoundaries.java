@@ -3,7 +3,7 @@ package io.thoughtanchors.analysis.text;
 import java.util.Arrays;
 import java.util.List;
 
-/** Converts a {@link SentenceLayout} into token ranges with a {@link BoundaryMode} and {@link Truncation} (§3). */
+/** Converts a {@link SentenceLayout} into token ranges with a {@link BoundaryMode} and {@link Truncation} (docs/algorithms.md §3). */
 public final class TokenBoundaries {
     private static final String PERCENT_DOT = "%.";
 

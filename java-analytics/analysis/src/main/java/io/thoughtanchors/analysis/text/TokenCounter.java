@@ -1,7 +1,7 @@
 package io.thoughtanchors.analysis.text;
 
 /**
- * The two tokenizer services the boundary modes need (spec §3, §16.2). Implemented by the model-worker
+ * The two tokenizer services the boundary modes need (docs/algorithms.md §3, §3.6). Implemented by the model-worker
  * client; tests use a fake. Character positions are Java string indices.
  */
 public interface TokenCounter {

@@ -1,6 +1,6 @@
 package io.thoughtanchors.analysis.text;
 
-/** Whether long traces are cut before the forward pass (spec §3.3). */
+/** Whether long traces are cut before the forward pass (docs/algorithms.md §3.5). */
 public enum Truncation {
     NONE,
     /**

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Spec §6.6 test vectors and the edge cases of §16.4. */
+/** docs/algorithms.md §5.7 test vectors and the edge cases of docs/algorithms.md §17. */
 class VerticalScoresTest {
     static final double NaN = Double.NaN;
     static final double TOL = 1e-6;
 
-    /** §6.6 M; the upper triangle holds junk that must be ignored. */
+    /** docs/algorithms.md §5.7 M; the upper triangle holds junk that must be ignored. */
     static final double[][] M = {
             {1.0, 9, 9, 9, 9, 9},
             {0.6, 0.4, 9, 9, 9, 9},

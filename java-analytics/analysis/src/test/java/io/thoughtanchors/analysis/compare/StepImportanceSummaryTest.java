@@ -11,7 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** summary.json is reproduced from step_importance.json (spec §1.3). */
+/** summary.json is reproduced from step_importance.json (docs/algorithms.md §1.3). */
 class StepImportanceSummaryTest {
 
     static int check(List<Trace> traces) {

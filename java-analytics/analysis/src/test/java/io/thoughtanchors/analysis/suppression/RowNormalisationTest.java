@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Masking, row normalisation and display helpers (spec §11.5). */
+/** Masking, row normalisation and display helpers (docs/algorithms.md §12.5). */
 class RowNormalisationTest {
     static final double NAN = Double.NaN;
 
@@ -25,7 +25,7 @@ class RowNormalisationTest {
         assertEquals(9, e[2][2], 0.0); // input untouched
     }
 
-    /** Any normalised matrix has zero row means over j < i (spec §16.4); tolerance: n·ulp of the values. */
+    /** Any normalised matrix has zero row means over j < i (docs/algorithms.md §17); tolerance: n·ulp of the values. */
     @Test
     void normalisedRowsHaveZeroMean() {
         Random r = new Random(2);

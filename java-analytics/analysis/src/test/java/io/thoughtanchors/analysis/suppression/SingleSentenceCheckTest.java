@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The ARENA single-sentence check (spec §10.6). */
+/** The ARENA single-sentence check (docs/algorithms.md §13). */
 class SingleSentenceCheckTest {
 
     /**

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Sparse KL (spec §11.3, §16.4). Tolerances: the reference mode runs in float32, so hand values computed in double
- * are compared with a relative tolerance of 1e-6 (the spec's own parity tolerance; float32 has a relative
+ * Sparse KL (docs/algorithms.md §12.3, §17). Tolerances: the reference mode runs in float32, so hand values computed in double
+ * are compared with a relative tolerance of 1e-6 (the parity tolerance of docs/algorithms.md §17; float32 has a relative
  * precision of 6e-8 per operation and these computations take a handful of operations). Where the float32 result
  * is pinned down exactly (−1e9 fill arithmetic), it is asserted exactly.
  */

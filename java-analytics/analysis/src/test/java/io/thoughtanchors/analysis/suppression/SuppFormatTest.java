@@ -18,11 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The {@code step_importance_supp.json} format (spec §1.3, §11.6). */
+/** The {@code step_importance_supp.json} format (docs/algorithms.md §1.2, §12.6). */
 class SuppFormatTest {
     /**
      * Largest |row mean| the published files show is 5.1e-15 (problem 2236, values up to ≈ 20, rows up to 86
-     * entries); the spec states 1e-14, which all of them satisfy.
+     * entries); 1e-14 bounds all of them.
      */
     static final double ZERO_MEAN_TOL = 1e-14;
 

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Averaging over traces (spec §11.7) on two hand-made traces; values are small exact decimals, tolerance 1e-12. */
+/** Averaging over traces (docs/algorithms.md §12.7) on two hand-made traces; values are small exact decimals, tolerance 1e-12. */
 class SuppressionAveragingTest {
     static final double N = Double.NaN;
     static final double[][] A = {

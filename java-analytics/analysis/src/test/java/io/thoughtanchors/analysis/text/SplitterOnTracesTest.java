@@ -12,7 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Spec §2.2: the splitter reproduces the labelled chunks of the published traces. */
+/** docs/algorithms.md §2.2: the splitter reproduces the labelled chunks of the published traces. */
 class SplitterOnTracesTest {
     static final String KNOWN_MISMATCH = "deepseek-r1-distill-qwen-14b/correct/2236#85";
 
@@ -75,7 +75,7 @@ class SplitterOnTracesTest {
     /**
      * Every source places its sentences in the chain of thought, in order, and gives what the reference functions
      * give on the whole published text: HEAD = split_solution_keep_spacing(full_cot) searched from its start,
-     * PAPER-ERA = the chunk ranges of solution shifted by the prompt (spec §2.2, §2.4).
+     * PAPER-ERA = the chunk ranges of solution shifted by the prompt (docs/algorithms.md §2.2, §2.3).
      */
     static void checkLayouts(List<Trace> traces) {
         for (Trace t : traces) {
@@ -112,7 +112,7 @@ class SplitterOnTracesTest {
         long fullyMatching = traces.stream().filter(t -> mismatches.stream().noneMatch(m -> m.startsWith(t.id() + "#"))).count();
         assertEquals(traces.size() - 1, fullyMatching);
         if (traces.size() == 40) {
-            assertEquals(5774, totals[0]); // spec §2.2: 5773 of 5774 sentences, 39/40 traces
+            assertEquals(5774, totals[0]); // docs/algorithms.md §2.2: 5773 of 5774 sentences, 39/40 traces
         }
         assertEquals(traces.size(), paperExactTraces(traces));
     }

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * What one trace's cached pooled attention depends on: the model and its weight dtype, the client choices that
  * shape the token ranges (boundary mode, truncation, pooling convention) and the text with its sentences
- * (spec §5.3). Its file is {@code <model>/<dtype>/<boundary>-<truncation>-<pooling>/<text id>.arrow} under the
+ * (docs/algorithms.md §4.5). Its file is {@code <model>/<dtype>/<boundary>-<truncation>-<pooling>/<text id>.arrow} under the
  * cache root, so the entries of one model and mode can be found without asking a worker.
  */
 public record CacheKey(String modelId, String dtype, Mode mode, String textSha256) {

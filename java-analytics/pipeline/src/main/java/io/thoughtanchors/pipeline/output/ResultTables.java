@@ -95,7 +95,7 @@ public final class ResultTables {
         return new Table("head_kurtosis_by_trace", List.of("trace_id", "layer", "head", "kurtosis"), rows);
     }
 
-    /** Token ranges ride along so boundaries can be checked against the reference (spec §3.4). */
+    /** Token ranges ride along so boundaries can be checked against the reference (docs/algorithms.md §3.6). */
     private static Table sentenceScores(ReceiverHeadResult r, List<Trace> traces, List<TokenRanges> ranges) {
         List<List<Object>> rows = new ArrayList<>();
         for (int t = 0; t < traces.size(); t++) {

@@ -43,7 +43,7 @@ public final class ReportModelBuilder {
 
     /**
      * @param focus       index of the trace drawn sentence by sentence
-     * @param suppression that trace's raw suppression matrix E (spec §11), if one was given
+     * @param suppression that trace's raw suppression matrix E (docs/algorithms.md §12), if one was given
      */
     public static ReportModel build(ReceiversResult run, String profile, String dataPath, int focus,
                                     Optional<double[][]> suppression) {
@@ -160,7 +160,7 @@ public final class ReportModelBuilder {
     }
 
     /**
-     * Pooled over every sentence of every trace that has both numbers; the per-trace residual summary of §8.3 beside
+     * Pooled over every sentence of every trace that has both numbers; the per-trace residual summary of docs/algorithms.md §10.3 beside
      * it when the traces have resampling matrices.
      */
     private static Optional<ReportModel.BlackBox> blackBox(ReceiverHeadResult r, List<ReportModel.Sentence> all) {
@@ -175,7 +175,7 @@ public final class ReportModelBuilder {
     }
 
     /**
-     * Figure 6: row-normalised, coloured by the script's quantiles of entries ≥ 11 below the diagonal (§11.5);
+     * Figure 6: row-normalised, coloured by the script's quantiles of entries ≥ 11 below the diagonal (docs/algorithms.md §12.5);
      * a trace too short to have such entries takes the quantiles over the whole lower triangle. The diagonal is
      * set to the 99th percentile for display, as the paper's script does (step 3).
      */

@@ -39,7 +39,7 @@ public final class KlColumns {
      *
      * @param traceId for messages
      * @throws PipelineException (worker) naming the position and sentence if the chosen mode's κ is NaN somewhere
-     *                           (a hard error, spec §11.1: the worker's logits are not usable under this mode)
+     *                           (a hard error, docs/algorithms.md §12.1: the worker's logits are not usable under this mode)
      */
     public static double[][] matrix(String traceId, Nucleus baseline, SuppressionInput input, PositionKl[] columns,
                                     SuppressionOptions options) {
