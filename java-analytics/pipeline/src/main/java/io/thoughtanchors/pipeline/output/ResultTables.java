@@ -116,7 +116,7 @@ public final class ResultTables {
             }
         }
         return new Table("sentence_scores", List.of("trace_id", "sentence_index", "label_index", "token_start",
-                "token_end", "category", "receiver_score", "counterfactual_importance", "text"), rows);
+                "token_end", "category", "receiver_score", "counterfactual_importance_accuracy", "text"), rows);
     }
 
     /**
