@@ -24,7 +24,8 @@ import torch
 
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
-from thought_anchors_worker.backend import AttentionPass, CaptureMode, LogitsPass, Nucleus, Suppression
+from thought_anchors_worker.backend import (GENERATE, KERNEL_MONKEYPATCH, AttentionPass, CaptureMode, LogitsPass, Nucleus,
+                                           Suppression)
 from thought_anchors_worker.server import build_server
 from thought_anchors_worker.validation import Limits
 
@@ -71,7 +72,10 @@ def test_describe_agrees_but_for_the_backend(pair):
     for field in ("backend", "backend_version", "attention_implementation", "capabilities"):
         assert hf.pop(field) != tl.pop(field)
     assert hf == tl
-    assert pair[0].describe().capabilities - pair[1].describe().capabilities == {"logits.prefix_reuse"}
+    # what transformerlens lacks: prefix reuse, generation and the reference's parity kernel; nothing it adds
+    assert pair[0].describe().capabilities - pair[1].describe().capabilities == {
+        "logits.prefix_reuse", GENERATE, KERNEL_MONKEYPATCH}
+    assert pair[1].describe().capabilities <= pair[0].describe().capabilities
 
 
 def test_tokenize_and_counts_are_identical(pair, trace_text):
