@@ -61,9 +61,13 @@ $(PROTO_PY): $(PROTO) $(CLIENT)/build_stubs.py $(VENV)/.stamp
 
 proto: $(PROTO_PY)
 
-# grpcurl, which the worker's Generate test drives through server reflection (skipped without it), from the Go proxy.
-grpcurl:
-	GOBIN=$(CURDIR)/build/bin $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3
+# grpcurl, which the worker's tests drive through server reflection (a generic gRPC client calling Generate),
+# built from the Go proxy with the machine's own toolchain at first use.
+GRPCURL := build/bin/grpcurl
+$(GRPCURL):
+	GOBIN=$(CURDIR)/build/bin GOTOOLCHAIN=local $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3
+
+grpcurl: $(GRPCURL)
 
 # ECharts for the report page, from the committed lockfile: the report module's jar inlines it (see its pom).
 $(REPORT_UI)/node_modules/.stamp: $(REPORT_UI)/package.json $(REPORT_UI)/package-lock.json
@@ -103,8 +107,8 @@ test-deploy:
 	  "against the Kubernetes API types (deploy/validate): install it, or set GO=<path to go>" >&2; exit 1; }
 	cd deploy/validate && GOTOOLCHAIN=local $(GO) test -mod=readonly -count=1 . && GOTOOLCHAIN=local $(GO) run -mod=readonly .
 
-test-python: setup
-	cd model-worker && ../$(PY) -m pytest -q
+test-python: setup $(GRPCURL)
+	cd model-worker && GRPCURL=$(CURDIR)/$(GRPCURL) ../$(PY) -m pytest -q
 
 test-client: setup
 	cd $(CLIENT) && ../../$(PY) -m pytest -q
