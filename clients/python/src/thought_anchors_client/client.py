@@ -284,8 +284,20 @@ class Client:
                                      top_p=top_p, seed=seed, stop=list(stop),
                                      stop_token_ids=[int(i) for i in stop_token_ids],
                                      apply_chat_template=apply_chat_template)
-        return Generation(self._stream("Generate", lambda t: self._stub.Generate(request, timeout=t), timeout,
-                                       _generated_tokens))
+
+        def attempt(stream):
+            delivered = False
+            try:
+                for item in _generated_tokens(stream(lambda t: self._stub.Generate(request, timeout=t))):
+                    delivered = True
+                    yield item
+            except grpc.RpcError as error:
+                if not delivered:
+                    raise  # nothing handed out yet: a busy or restarted worker is retried like any call
+                # a retry would repeat the tokens already handed out (and, sampled, draw others)
+                raise from_rpc_error("Generate", error, self._note(error)) from None
+
+        return Generation(self._stream("Generate", attempt, timeout))
 
     # ------------------------------------------------------------------ plumbing
 
