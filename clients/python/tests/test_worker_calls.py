@@ -222,8 +222,11 @@ def test_a_busy_worker_is_retried_until_the_call_times_out_then_until_it_is_free
     try:
         with ta.connect(worker.address, initial_backoff=0.05, max_backoff=0.2) as c:
             ids = c.tokenize(trace_text).ids
-            running = c.attention_layers(ids, ta.RAW)
-            next(running)  # the call holds the worker's only slot while this generator waits
+            # A generation holds the worker's only slot for as long as it runs, however much of its stream the
+            # transport buffers (a streamed attention of a tiny model can fit in HTTP/2 flow-control windows
+            # whole, and its slot then frees while this client still holds the generator).
+            running = c.generate(trace_text[:200], max_new_tokens=4000)
+            next(running)
             started = time.monotonic()
             with pytest.raises(ta.ResourceExhaustedError, match="busy"):
                 c.attention(ids[:10], ta.RAW, layers=[0], timeout=1.5)
