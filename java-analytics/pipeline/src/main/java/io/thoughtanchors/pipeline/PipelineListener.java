@@ -22,7 +22,9 @@ public interface PipelineListener {
         /** Suppression forward passes (stored ones count as done). */
         SUPPRESSION("suppression", "passes"),
         /** Figures drawn by a report. */
-        FIGURES("figures", "figures");
+        FIGURES("figures", "figures"),
+        /** Traces labelled (cached ones count as done). */
+        LABELLING("labelling", "traces");
 
         public final String label;
         public final String unit;

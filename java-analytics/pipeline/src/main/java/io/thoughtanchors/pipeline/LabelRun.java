@@ -1,0 +1,100 @@
+package io.thoughtanchors.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.thoughtanchors.data.Trace;
+import io.thoughtanchors.data.TraceReader;
+import io.thoughtanchors.pipeline.PipelineListener.Stage;
+import io.thoughtanchors.pipeline.cache.AttentionCache;
+import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.label.LabelCache;
+import io.thoughtanchors.pipeline.label.LabelException;
+import io.thoughtanchors.pipeline.label.LabelInput;
+import io.thoughtanchors.pipeline.label.Labelling;
+import io.thoughtanchors.pipeline.label.SentenceLabeller;
+import io.thoughtanchors.pipeline.label.TraceLabels;
+import io.thoughtanchors.pipeline.output.OutputFolder;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every trace labelled in turn and written as soon as it is, so that a failure part-way (a key refused, a rate limit
+ * that does not pass, answers that stay invalid) keeps the traces labelled so far, in the folder and in the cache;
+ * run.json last.
+ */
+final class LabelRun {
+
+    private LabelRun() {
+    }
+
+    static LabelResult run(LabelRequest request, OutputFolder output, RunEvents events) {
+        Instant started = Instant.now();
+        List<ObjectNode> docs = new ArrayList<>();
+        List<LabelInput> inputs = new ArrayList<>();
+        for (Trace t : TraceReader.readTree(request.data())) {
+            ObjectNode doc = TraceLabels.fromPublished(t);
+            docs.add(doc);
+            try {
+                inputs.add(TraceLabels.input(doc, t.id()));
+            } catch (IllegalArgumentException e) {
+                throw PipelineException.badInput(e.getMessage(), e);
+            }
+        }
+        output.create();
+        Path cacheRoot = AttentionCache.root(request.cache().orElse(null), output.dir());
+        SentenceLabeller labeller = new SentenceLabeller(request.backend(), Optional.of(new LabelCache(cacheRoot)),
+                request.maxAnswers(), events::warning);
+        List<LabelResult.LabelledTrace> done = new ArrayList<>();
+        try (StageProgress progress = new StageProgress(events, Stage.LABELLING, inputs.size())) {
+            for (int i = 0; i < inputs.size(); i++) {
+                LabelInput input = inputs.get(i);
+                Labelling labelling = labelOne(labeller, input, done.size(), inputs.size(), output);
+                String file = input.id() + ".json";
+                output.write(file, Json.write(TraceLabels.withLabels(docs.get(i), labelling)));
+                done.add(new LabelResult.LabelledTrace(input.id(), labelling, output.resolve(file)));
+                progress.advance(1, input.id());
+            }
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("command", "label");
+        run.put("ta_version", PipelineVersion.get());
+        run.put("started", started.toString());
+        run.put("data", request.data().toAbsolutePath().normalize().toString());
+        run.put("output", output.dir().toString());
+        run.put("cache", cacheRoot.toString());
+        run.put("labeller", labeller.labeller().toMap());
+        List<Map<String, Object>> traces = new ArrayList<>();
+        for (LabelResult.LabelledTrace t : done) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("trace_id", t.traceId());
+            row.put("file", output.dir().relativize(t.file()).toString());
+            row.put("sentences", t.labelling().labels().size());
+            row.put("cached", t.labelling().cached());
+            row.put("answers", t.labelling().answers());
+            traces.add(row);
+        }
+        run.put("traces", traces);
+        run.put("warnings", events.warnings());
+        output.write(OutputFolder.RUN_JSON, Json.write(run));
+        return new LabelResult(labeller.labeller(), done, output.dir(), cacheRoot, output.written(), events.warnings());
+    }
+
+    private static Labelling labelOne(SentenceLabeller labeller, LabelInput input, int labelled, int total,
+                                      OutputFolder output) {
+        String kept = "; " + labelled + " of " + total + " traces were labelled and written to " + output.dir()
+                + " (run again with --force: cached labels cost nothing)";
+        try {
+            return labeller.label(input);
+        } catch (LabelException e) {
+            throw PipelineException.worker("labelling failed: " + e.getMessage() + kept, e);
+        } catch (UncheckedIOException e) {
+            throw PipelineException.output(e.getMessage() + kept, e);
+        }
+    }
+}
