@@ -56,7 +56,7 @@ public final class LoopbackApi implements AutoCloseable {
         if (t.contains("answer")) {
             return "final_answer_emission";
         }
-        return t.contains("=") || t.matches(".*\\d.*") ? "active_computation" : "plan_generation";
+        return t.contains("=") || t.matches("(?s).*\\d.*") ? "active_computation" : "plan_generation";
     };
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
