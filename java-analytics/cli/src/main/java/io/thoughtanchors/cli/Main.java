@@ -46,6 +46,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new ReportCommand(workers))
                 .addSubcommand(new SummaryCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
+                .addSubcommand(new LabelCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)
                 .setParameterExceptionHandler(failures);
