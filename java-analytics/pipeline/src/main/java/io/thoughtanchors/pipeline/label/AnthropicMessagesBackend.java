@@ -9,31 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The Anthropic Messages API ({@code POST <base>/v1/messages}, {@code x-api-key}, version 2023-06-01), temperature 0. */
-public final class AnthropicMessagesBackend implements LabelBackend {
+public final class AnthropicMessagesBackend extends HttpLabelBackend {
 
     public static final String NAME = "anthropic";
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.anthropic.com");
     public static final String KEY_VARIABLE = "ANTHROPIC_API_KEY";
     static final String API_VERSION = "2023-06-01";
 
-    private final ApiSettings settings;
-    private final HttpJsonClient client;
-    private final URI endpoint;
-
     public AnthropicMessagesBackend(ApiSettings settings) {
-        this.settings = settings;
-        this.client = new HttpJsonClient(settings.retry(), settings.requestTimeout(), settings.key());
-        this.endpoint = settings.endpoint("/v1/messages");
+        super(settings, "/v1/messages");
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public String model() {
-        return settings.model();
     }
 
     @Override

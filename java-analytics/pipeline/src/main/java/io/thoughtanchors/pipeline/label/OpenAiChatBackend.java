@@ -15,32 +15,22 @@ import java.util.Map;
  * servers and newer OpenAI models disagree on its field name); a cut-off answer is detected and asked again. With {@code jsonSchema} the request asks for a structured answer
  * ({@code response_format: json_schema}, strict); servers that refuse that field need it off.
  */
-public final class OpenAiChatBackend implements LabelBackend {
+public final class OpenAiChatBackend extends HttpLabelBackend {
 
     public static final String NAME = "openai";
     public static final URI DEFAULT_BASE_URL = URI.create("https://api.openai.com/v1");
     public static final String KEY_VARIABLE = "OPENAI_API_KEY";
 
-    private final ApiSettings settings;
     private final boolean jsonSchema;
-    private final HttpJsonClient client;
-    private final URI endpoint;
 
     public OpenAiChatBackend(ApiSettings settings, boolean jsonSchema) {
-        this.settings = settings;
+        super(settings, "/chat/completions");
         this.jsonSchema = jsonSchema;
-        this.client = new HttpJsonClient(settings.retry(), settings.requestTimeout(), settings.key());
-        this.endpoint = settings.endpoint("/chat/completions");
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public String model() {
-        return settings.model();
     }
 
     @Override
