@@ -41,8 +41,9 @@ final class HttpJsonClient {
     private final Optional<ApiKey> key;
 
     HttpJsonClient(RetryPolicy retry, Duration requestTimeout, Optional<ApiKey> key) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1: one request per trace gains nothing from HTTP/2, and h2c upgrade headers trip some local servers
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30)).followRedirects(HttpClient.Redirect.NEVER).build();
         this.retry = retry;
         this.requestTimeout = requestTimeout;
         this.key = key;

@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * Any OpenAI-compatible chat-completions endpoint ({@code POST <base>/chat/completions}: OpenAI, vLLM, llama.cpp,
  * LiteLLM, ...), key as a bearer token, temperature 0, the output length left to the server (many compatible
- * servers and newer OpenAI models disagree on its field name); a cut-off answer is detected and asked again. With {@code jsonSchema} the request asks for a structured answer
- * ({@code response_format: json_schema}, strict); servers that refuse that field need it off.
+ * servers and newer OpenAI models disagree on its field name); a cut-off answer is detected and asked again. With
+ * {@code jsonSchema} the request asks for a structured answer ({@code response_format: json_schema}, strict);
+ * servers that refuse that field need it off.
  */
 public final class OpenAiChatBackend extends HttpLabelBackend {
 
