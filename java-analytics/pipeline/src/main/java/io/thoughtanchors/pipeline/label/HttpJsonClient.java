@@ -148,13 +148,9 @@ final class HttpJsonClient {
      * later of OpenAI's {@code x-ratelimit-reset-requests} / {@code -tokens} (durations such as {@code 1m30s}).
      */
     static Optional<Duration> serverWait(HttpHeaders headers) {
-        Optional<String> ms = headers.firstValue("retry-after-ms");
+        Optional<Duration> ms = headers.firstValue("retry-after-ms").flatMap(v -> millis(v, 1));
         if (ms.isPresent()) {
-            try {
-                return Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(ms.get().strip()))));
-            } catch (NumberFormatException e) {
-                // fall through to the other headers
-            }
+            return ms;
         }
         Optional<String> after = headers.firstValue("retry-after");
         if (after.isPresent()) {
@@ -176,16 +172,29 @@ final class HttpJsonClient {
     }
 
     private static Optional<Duration> retryAfter(String value) {
+        Optional<Duration> seconds = millis(value, 1000);
+        if (seconds.isPresent()) {
+            return seconds;
+        }
         try {
-            return Optional.of(Duration.ofMillis((long) Math.ceil(Double.parseDouble(value) * 1000)));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration d = Duration.between(Instant.now(), at);
-                return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (DateTimeParseException ignored) {
+            Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            Duration d = Duration.between(Instant.now(), at);
+            return Optional.of(d.isNegative() ? Duration.ZERO : d);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A number of {@code unit} milliseconds; negative waits are none, non-numbers and non-finite ones absent. */
+    private static Optional<Duration> millis(String value, double unit) {
+        try {
+            double v = Double.parseDouble(value.strip()) * unit;
+            if (!Double.isFinite(v)) {
                 return Optional.empty();
             }
+            return Optional.of(Duration.ofMillis((long) Math.ceil(Math.max(0, Math.min(v, Long.MAX_VALUE / 2.0)))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
         }
     }
 
