@@ -5,6 +5,7 @@ import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.PipelineListener.Stage;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
+import io.thoughtanchors.pipeline.cache.CacheKey;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.label.LabelCache;
 import io.thoughtanchors.pipeline.label.LabelException;
@@ -55,7 +56,7 @@ final class LabelRun {
             for (int i = 0; i < inputs.size(); i++) {
                 LabelInput input = inputs.get(i);
                 Labelling labelling = labelOne(labeller, input, done.size(), inputs.size(), output);
-                String file = input.id() + ".json";
+                String file = fileName(input.id());
                 output.write(file, Json.write(TraceLabels.withLabels(docs.get(i), labelling)));
                 done.add(new LabelResult.LabelledTrace(input.id(), labelling, output.resolve(file)));
                 progress.advance(1, input.id());
@@ -83,6 +84,21 @@ final class LabelRun {
         run.put("warnings", events.warnings());
         output.write(OutputFolder.RUN_JSON, Json.write(run));
         return new LabelResult(labeller.labeller(), done, output.dir(), cacheRoot, output.written(), events.warnings());
+    }
+
+    /**
+     * Where a trace goes: its id as a relative path ({@code model/correct/2238.json}), each folder name made safe
+     * and {@code .}/{@code ..} dropped, so that no id, whatever a trace file says, writes outside the output folder.
+     */
+    static String fileName(String traceId) {
+        List<String> parts = new ArrayList<>();
+        for (String part : traceId.split("[/\\\\]")) {
+            String safe = CacheKey.slug(part);
+            if (!safe.isEmpty() && !safe.equals(".") && !safe.equals("..")) {
+                parts.add(safe);
+            }
+        }
+        return (parts.isEmpty() ? "trace" : String.join("/", parts)) + ".json";
     }
 
     private static Labelling labelOne(SentenceLabeller labeller, LabelInput input, int labelled, int total,

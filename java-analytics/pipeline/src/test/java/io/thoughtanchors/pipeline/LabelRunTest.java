@@ -97,6 +97,15 @@ class LabelRunTest {
     }
 
     @Test
+    void noTraceIdWritesOutsideTheOutputFolder() {
+        assertEquals("deepseek-r1-distill-qwen-14b/correct/2238.json",
+                LabelRun.fileName("deepseek-r1-distill-qwen-14b/correct/2238"));
+        assertEquals("etc/pass_wd.json", LabelRun.fileName("../../etc/./pass wd"));
+        assertEquals("a/b.json", LabelRun.fileName("/a\\b"));
+        assertEquals("trace.json", LabelRun.fileName(".."));
+    }
+
+    @Test
     void aMissingDataFolderIsBadInputAndWritesNothing() throws Exception {
         try (LoopbackApi api = new LoopbackApi(Dialect.ANTHROPIC, KEY)) {
             Path out = tmp.resolve("labels");
