@@ -3,7 +3,8 @@ package io.thoughtanchors.pipeline.label;
 /**
  * A language model that answers the labelling prompt: the seam between {@link SentenceLabeller} (prompt, parsing,
  * retries on bad answers, cache) and how the model is reached. Implementations: {@link OpenAiChatBackend},
- * {@link AnthropicMessagesBackend}; an offline one runs the worker's own model through its Generate verb.
+ * {@link AnthropicMessagesBackend}, and offline {@link WorkerChatBackend} (the worker's own model through its Generate
+ * verb).
  */
 public interface LabelBackend {
 
