@@ -9,9 +9,9 @@
  * io.thoughtanchors.pipeline.label.LabelCache}, so a rerun asks nothing. Backends: {@link
  * io.thoughtanchors.pipeline.label.OpenAiChatBackend} (any OpenAI-compatible chat-completions endpoint) and {@link
  * io.thoughtanchors.pipeline.label.AnthropicMessagesBackend}, both over {@link
- * io.thoughtanchors.pipeline.label.HttpJsonClient} (retries with backoff on rate limits and server errors). An
- * offline backend (the worker's own model) implements the same interface. {@link
- * io.thoughtanchors.pipeline.label.TraceLabels} turns a trace of any layout into a ta-trace/1 document and the
+ * io.thoughtanchors.pipeline.label.HttpJsonClient} (retries with backoff on rate limits and server errors); offline,
+ * {@link io.thoughtanchors.pipeline.label.WorkerChatBackend} asks the worker's own model (Generate, chat template).
+ * {@link io.thoughtanchors.pipeline.label.TraceLabels} turns a trace of any layout into a ta-trace/1 document and the
  * labels into its {@code labels} field, which {@code io.thoughtanchors.data.TraceReader} reads back.
  */
 package io.thoughtanchors.pipeline.label;
