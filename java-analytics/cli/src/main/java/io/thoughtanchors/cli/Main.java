@@ -47,6 +47,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new SummaryCommand(workers))
                 .addSubcommand(new GenerateCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
+                .addSubcommand(new LabelCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)
                 .setParameterExceptionHandler(failures);

@@ -1,8 +1,8 @@
 package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.pipeline.PipelineListener.Stage;
-import io.thoughtanchors.data.AtomicFiles;
-import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.data.TraceDocument;
+import io.thoughtanchors.data.TraceFiles;
 import io.thoughtanchors.pipeline.output.GeneratedTrace;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
 import io.thoughtanchors.pipeline.worker.WorkerLink;
@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ta generate}: one generation streamed from the worker (progress in tokens), split into a ta-trace/1 object
- * and written atomically. A generation that fails midway (the worker died, the deadline passed) is still written, as
+ * {@code ta generate}: one generation streamed from the worker (progress in tokens), split into a ta-trace/1 document
+ * and written atomically by {@link TraceFiles#write}. A generation that fails midway (the worker died, the deadline passed) is still written, as
  * far as it got, flagged {@code stop_reason: cancelled}, and the run fails naming the file.
  */
 final class GenerateRun {
@@ -57,7 +57,7 @@ final class GenerateRun {
                 }
                 GeneratedTrace partial = GeneratedTrace.of(request.traceId(), request.problem(), received.promptText,
                         received.text.toString(), false, "cancelled", received.tokens);
-                write(file, partial.json(model, sampling(request)));
+                write(file, partial.document(model, sampling(request)));
                 throw PipelineException.worker("the generation failed after " + received.tokens + " tokens ("
                         + e.getMessage() + "); what it wrote is kept, flagged cancelled, in " + file, e);
             }
@@ -73,7 +73,7 @@ final class GenerateRun {
                         : "reached --max-new-tokens " + request.maxNewTokens()) + " without </think>; the trace is"
                         + " kept with generation.closed_think false");
             }
-            write(file, trace.json(model, sampling(request)));
+            write(file, trace.document(model, sampling(request)));
             events.stored(trace.id(), file);
             return new GenerateResult(request, model, trace, file, events.warnings());
         }
@@ -95,9 +95,9 @@ final class GenerateRun {
         return Double.parseDouble(Float.toString(value));
     }
 
-    private static void write(Path file, Map<String, Object> trace) {
+    private static void write(Path file, TraceDocument trace) {
         try {
-            AtomicFiles.writeString(file, Json.write(trace) + "\n");
+            TraceFiles.write(file, trace);
         } catch (IOException e) {
             throw PipelineException.output("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -24,7 +24,9 @@ public interface PipelineListener {
         /** Figures drawn by a report. */
         FIGURES("figures", "figures"),
         /** Tokens generated (out of the request's max new tokens; a generation may end sooner). */
-        GENERATION("generation", "tokens");
+        GENERATION("generation", "tokens"),
+        /** Traces labelled (cached ones count as done). */
+        LABELLING("labelling", "traces");
 
         public final String label;
         public final String unit;

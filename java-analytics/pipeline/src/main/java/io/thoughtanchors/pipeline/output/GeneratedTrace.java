@@ -1,5 +1,7 @@
 package io.thoughtanchors.pipeline.output;
 
+import io.thoughtanchors.data.TraceDocument;
+import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.worker.ModelInfo;
 
 import java.util.LinkedHashMap;
@@ -13,7 +15,9 @@ import java.util.Optional;
  * {@code <think>} (a prompt that does not) has that opening moved into {@code prompt}, so that {@code cot} carries no
  * tags. A completion without {@code </think>} is all chain of thought, flagged {@code closed_think: false}.
  *
- * @param stopReason ta-trace/1's generation.stop_reason: eos, stop_token, stop_string, max_new_tokens or cancelled
+ * @param stopReason ta-trace/1's generation.stop_reason: eos, stop_string, max_new_tokens or cancelled (ta generate
+ *                   asks for no stop token ids, so the worker's stop_token, which ta-trace/1 does not define, never
+ *                   comes)
  * @param finished   the model ended the generation itself (an end-of-sequence or stop token, a stop string)
  */
 public record GeneratedTrace(String id, String problem, String prompt, String cot, String afterCot,
@@ -67,11 +71,12 @@ public record GeneratedTrace(String id, String problem, String prompt, String co
     }
 
     /**
-     * The ta-trace/1 object, fields in the format's order.
+     * The ta-trace/1 document, fields in the format's order, checked by {@link TraceDocument} as every reader checks
+     * it.
      *
      * @param sampling what the trace was generated with (temperature, top_p, seed, max_new_tokens, stop, chat_template)
      */
-    public Map<String, Object> json(ModelInfo model, Map<String, Object> sampling) {
+    public TraceDocument document(ModelInfo model, Map<String, Object> sampling) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("id", id);
@@ -88,7 +93,7 @@ public record GeneratedTrace(String id, String problem, String prompt, String co
         generation.put("new_tokens", newTokens);
         generation.put("closed_think", closedThink);
         json.put("generation", generation);
-        return json;
+        return TraceDocument.fromJson(Json.MAPPER.valueToTree(json));
     }
 
     private static Map<String, Object> modelJson(ModelInfo m) {

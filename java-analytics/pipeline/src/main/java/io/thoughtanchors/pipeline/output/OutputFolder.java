@@ -2,6 +2,8 @@ package io.thoughtanchors.pipeline.output;
 
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.data.AtomicFiles;
+import io.thoughtanchors.data.TraceDocument;
+import io.thoughtanchors.data.TraceFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +86,26 @@ public final class OutputFolder {
 
     /** @param fileName a file name or a relative path (its folders are created) */
     public void write(String fileName, byte[] content) {
+        write(fileName, file -> AtomicFiles.write(file, content));
+    }
+
+    /**
+     * One trace as a ta-trace/1 file, by {@link TraceFiles#write}.
+     *
+     * @param fileName a relative path ending in .json (its folders are created)
+     */
+    public void write(String fileName, TraceDocument trace) {
+        write(fileName, file -> TraceFiles.write(file, trace));
+    }
+
+    private interface FileWriter {
+        void write(Path file) throws IOException;
+    }
+
+    private void write(String fileName, FileWriter writer) {
         Path file = dir.resolve(fileName);
         try {
-            AtomicFiles.write(file, content);
+            writer.write(file);
         } catch (IOException e) {
             throw PipelineException.output("cannot write " + file + ": " + e, e);
         }
