@@ -10,6 +10,7 @@ import io.thoughtanchors.pipeline.label.OpenAiChatBackend;
 import io.thoughtanchors.pipeline.label.RetryPolicy;
 import io.thoughtanchors.pipeline.label.SentenceLabeller;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,8 @@ import java.util.function.UnaryOperator;
                     + " plan_generation, fact_retrieval, active_computation, uncertainty_management,"
                     + " result_consolidation, self_checking, final_answer_emission, unknown) and the earlier"
                     + " sentences it depends on, by a language model behind an OpenAI-compatible chat-completions"
-                    + " endpoint or the Anthropic messages API. All sentences of a trace go in one request, so each"
+                    + " endpoint or the Anthropic messages API, or offline by the model of a worker (--api worker:"
+                    + " its Generate verb under the model's chat template). All sentences of a trace go in one request, so each"
                     + " is judged in context. Answers are checked strictly and asked again when invalid; labels are"
                     + " cached per (problem, sentences, backend, model, prompt version), so a rerun asks nothing.",
             "The key is read from the environment (--api-key-env) or a file, never from the command line, and"
@@ -48,10 +50,11 @@ import java.util.function.UnaryOperator;
             "  run.json          the labeller, per trace its sentence count and whether it was cached"})
 final class LabelCommand implements Callable<Integer> {
 
-    /** The labelling APIs. */
+    /** The labelling APIs; WORKER is the model of --worker/--local, through its Generate verb. */
     enum Api {
         OPENAI(OpenAiChatBackend.DEFAULT_BASE_URL, OpenAiChatBackend.KEY_VARIABLE),
-        ANTHROPIC(AnthropicMessagesBackend.DEFAULT_BASE_URL, AnthropicMessagesBackend.KEY_VARIABLE);
+        ANTHROPIC(AnthropicMessagesBackend.DEFAULT_BASE_URL, AnthropicMessagesBackend.KEY_VARIABLE),
+        WORKER(null, null);
 
         final URI defaultBaseUrl;
         final String keyVariable;
@@ -77,13 +80,21 @@ final class LabelCommand implements Callable<Integer> {
     @Mixin
     CacheOption cache;
 
-    @Option(names = "--api", required = true, paramLabel = "openai|anthropic",
+    @Mixin
+    WorkerOptions worker;
+
+    @Option(names = "--api", required = true, paramLabel = "openai|anthropic|worker",
             description = "openai: any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp, ...);"
-                    + " anthropic: the Anthropic messages API.")
+                    + " anthropic: the Anthropic messages API; worker: offline, the model of --worker or --local"
+                    + " (it needs a chat template; greedy decoding).")
     Api api;
 
-    @Option(names = "--model", required = true, paramLabel = "NAME", description = "The model the API runs.")
+    @Option(names = "--model", paramLabel = "NAME", description = "The model the API runs (openai, anthropic).")
     String model;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", description = "worker: the answer's token limit"
+            + " (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens = LabelRequest.DEFAULT_MAX_NEW_TOKENS;
 
     @Option(names = "--base-url", paramLabel = "URL", description = "Default: https://api.openai.com/v1 (openai),"
             + " https://api.anthropic.com (anthropic). A local OpenAI-compatible server, e.g."
@@ -132,7 +143,7 @@ final class LabelCommand implements Callable<Integer> {
         if (maxAttempts < 1 || maxAnswers < 1) {
             throw new ParameterException(spec.commandLine(), "--max-attempts and --max-answers must be at least 1");
         }
-        LabelRequest request = LabelRequest.of(data.data, output.out, backend()).withDataOptions(data.options())
+        LabelRequest request = source().withDataOptions(data.options())
                 .withForce(output.force).withCache(cache.cache()).withMaxAnswers(maxAnswers);
         LabelResult result = Main.pipeline(workers, spec, output.showProgress()).label(request);
         PrintWriter out = spec.commandLine().getOut();
@@ -143,6 +154,26 @@ final class LabelCommand implements Callable<Integer> {
         RunSummary.warningsAndFolder(out, result.warnings().size(), result.outputDir().toString());
         out.flush();
         return ExitStatus.SUCCESS.code;
+    }
+
+    private LabelRequest source() {
+        WorkerTarget target = worker.target();
+        if (api == Api.WORKER) {
+            if (target.isNone() || model != null) {
+                throw new ParameterException(spec.commandLine(), "--api worker labels with the model of --worker or"
+                        + " --local" + (model != null ? ", not --model" : ": give one of them"));
+            }
+            if (maxNewTokens < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-new-tokens must be at least 1");
+            }
+            return LabelRequest.offline(data.data, output.out, target).withMaxNewTokens(maxNewTokens);
+        }
+        if (!target.isNone() || model == null) {
+            throw new ParameterException(spec.commandLine(), "--api " + api.name().toLowerCase(Locale.ROOT)
+                    + (model == null ? " needs --model" : " labels through the API: --worker and --local are for"
+                    + " --api worker"));
+        }
+        return LabelRequest.of(data.data, output.out, backend());
     }
 
     private LabelBackend backend() {

@@ -1,9 +1,15 @@
 package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.pipeline.FakeModelWorker;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.label.LoopbackApi;
 import io.thoughtanchors.pipeline.label.LoopbackApi.Dialect;
+import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Generation;
+import io.thoughtanchors.worker.ModelInfo;
+import io.thoughtanchors.worker.ModelInput;
+import io.thoughtanchors.worker.TokenSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -13,7 +19,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,6 +103,63 @@ class LabelCommandTest {
             assertFalse(Files.exists(tmp.resolve("none")));
             assertEquals(1, api.received().size());
         }
+    }
+
+    @Test
+    void theWorkersOwnModelLabelsOfflineUnderItsChatTemplate() throws IOException {
+        // A worker whose model has a chat template and answers each prompt with valid labels for its sentences.
+        FakeModelWorker model = new FakeModelWorker(2, 2) {
+            @Override
+            public ModelInfo describe() {
+                ModelInfo m = super.describe();
+                Set<String> caps = new HashSet<>(m.capabilities());
+                caps.add(GenerateQuery.CHAT_TEMPLATE);
+                return new ModelInfo(m.modelId(), m.architecture(), m.numLayers(), m.numQueryHeads(),
+                        m.numKvHeads(), m.kvHeadOfQueryHead(), m.headDim(), m.vocabSize(), m.bosTokenId(),
+                        m.dtype(), m.attentionImplementation(), m.devices(), m.maxTokens(), m.workerVersion(),
+                        m.contractVersion(), caps, m.syntheticWeights(), m.notes(), m.maxChunkBytes());
+            }
+
+            @Override
+            public Generation generate(GenerateQuery query, TokenSink sink) {
+                String answer = LoopbackApi.ruleAnswer(LoopbackApi.sentencesIn(((ModelInput.Text) query.input()).text()));
+                List<String> pieces = new ArrayList<>();
+                for (int i = 0; i < answer.length(); i += 9) {
+                    pieces.add(answer.substring(i, Math.min(answer.length(), i + 9)));
+                }
+                completion = pieces;
+                return super.generate(query, sink);
+            }
+        };
+        List<Object> targets = new ArrayList<>();
+        CliRun run = CliRun.of(target -> {
+            targets.add(target);
+            return model;
+        }, "label", "--data", SAMPLE + "/correct_base_solution", "--out", tmp.resolve("out").toString(),
+                "--api", "worker", "--worker", "127.0.0.1:50051", "--max-new-tokens", "100000");
+        assertEquals(0, run.status(), run.transcript());
+        assertEquals(1, targets.size());
+        JsonNode doc = Json.MAPPER.readTree(tmp.resolve("out/deepseek-r1-distill-llama-8b/correct/6998.json").toFile());
+        assertEquals("worker", doc.get("labeller").get("backend").asText());
+        assertEquals(FakeModelWorker.MODEL_ID, doc.get("labeller").get("model").asText());
+        GenerateQuery asked = model.generateQueries.remove();
+        assertTrue(asked.applyChatTemplate() && asked.temperature() == 0f, "greedy, under the chat template");
+        List<String> sent = LoopbackApi.sentencesIn(((ModelInput.Text) asked.input()).text());
+        assertEquals(sent.size(), doc.get("labels").size());
+        JsonNode expected = Json.MAPPER.readTree(LoopbackApi.ruleAnswer(sent)).get("sentences");
+        for (int i = 0; i < sent.size(); i++) {  // what the model answered is what the trace now says
+            JsonNode label = doc.get("labels").get(i);
+            assertEquals(expected.get(i).get("function_tags"), label.get("function_tags"), label.toString());
+            assertEquals(expected.get(i).get("depends_on"), label.get("depends_on"), label.toString());
+        }
+
+        CliRun both = CliRun.of(ReceiversCommandTest.NO_WORKER, "label", "--data", SAMPLE, "--out",
+                tmp.resolve("x").toString(), "--api", "worker", "--worker", "127.0.0.1:50051", "--model", "m");
+        assertEquals(ExitStatus.USAGE.code, both.status(), both.transcript());
+        CliRun none = CliRun.of(ReceiversCommandTest.NO_WORKER, "label", "--data", SAMPLE, "--out",
+                tmp.resolve("y").toString(), "--api", "worker");
+        assertEquals(ExitStatus.USAGE.code, none.status(), none.transcript());
+        assertTrue(none.err().contains("--worker or --local"), none.err());
     }
 
     /** The command tree of {@link Main} with {@code env} as the environment of ta label. */

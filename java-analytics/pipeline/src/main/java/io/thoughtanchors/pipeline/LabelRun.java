@@ -6,13 +6,18 @@ import io.thoughtanchors.pipeline.PipelineListener.Stage;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
 import io.thoughtanchors.pipeline.cache.CacheKey;
 import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.label.LabelBackend;
 import io.thoughtanchors.pipeline.label.LabelCache;
 import io.thoughtanchors.pipeline.label.LabelException;
 import io.thoughtanchors.pipeline.label.LabelInput;
 import io.thoughtanchors.pipeline.label.Labelling;
 import io.thoughtanchors.pipeline.label.SentenceLabeller;
 import io.thoughtanchors.pipeline.label.TraceLabels;
+import io.thoughtanchors.pipeline.label.WorkerChatBackend;
 import io.thoughtanchors.pipeline.output.OutputFolder;
+import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.pipeline.worker.WorkerLink;
+import io.thoughtanchors.worker.GenerateQuery;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -33,8 +38,10 @@ final class LabelRun {
     private LabelRun() {
     }
 
-    static LabelResult run(LabelRequest request, OutputFolder output, RunEvents events) {
-        Instant started = Instant.now();
+    /** What a worker must offer to label offline. */
+    static final List<String> OFFLINE_CAPABILITIES = List.of(GenerateQuery.GENERATE, GenerateQuery.CHAT_TEMPLATE);
+
+    static LabelResult run(LabelRequest request, WorkerConnector connector, OutputFolder output, RunEvents events) {
         List<TraceDocument> docs = new ArrayList<>();
         List<LabelInput> inputs = new ArrayList<>();
         for (Trace t : Inputs.read(request.data(), request.dataOptions().withCountResamples(false), events)) {
@@ -47,8 +54,27 @@ final class LabelRun {
             }
         }
         output.create();
+        // A link that is not given (an API backend) opens nothing; an offline run's worker is started or reached here.
+        try (WorkerLink link = new WorkerLink(request.worker(), connector, output.resolve("worker.log"),
+                OFFLINE_CAPABILITIES, events::warning)) {
+            LabelBackend backend = request.backend().orElseGet(() -> offline(link, request.maxNewTokens()));
+            return label(request, backend, docs, inputs, output, events);
+        }
+    }
+
+    private static LabelBackend offline(WorkerLink link, int maxNewTokens) {
+        try {
+            return new WorkerChatBackend(link.worker(), maxNewTokens);
+        } catch (IllegalArgumentException e) {
+            throw PipelineException.badInput(e.getMessage(), e);
+        }
+    }
+
+    private static LabelResult label(LabelRequest request, LabelBackend backend, List<TraceDocument> docs,
+                                     List<LabelInput> inputs, OutputFolder output, RunEvents events) {
+        Instant started = Instant.now();
         Path cacheRoot = AttentionCache.root(request.cache().orElse(null), output.dir());
-        SentenceLabeller labeller = new SentenceLabeller(request.backend(), Optional.of(new LabelCache(cacheRoot)),
+        SentenceLabeller labeller = new SentenceLabeller(backend, Optional.of(new LabelCache(cacheRoot)),
                 request.maxAnswers(), events::warning);
         List<LabelResult.LabelledTrace> done = new ArrayList<>();
         try (StageProgress progress = new StageProgress(events, Stage.LABELLING, inputs.size())) {

@@ -105,7 +105,7 @@ public final class Pipeline {
     /** Every trace's sentences labelled into the paper's categories, each written as a ta-trace/1 file. */
     public LabelResult label(LabelRequest request) {
         return Failures.guard(() -> OutputFolder.check(request.out(), request.force()),
-                folder -> LabelRun.run(request, folder, new RunEvents(listener)));
+                folder -> LabelRun.run(request, connector, folder, new RunEvents(listener)));
     }
 
     /** What the worker of {@code target} serves (a local target is started and stopped for it). */

@@ -169,7 +169,7 @@ class LabelRunTest {
         try (LoopbackApi api = new LoopbackApi(Dialect.ANTHROPIC, KEY)) {
             Path out = tmp.resolve("labels");
             PipelineException e = assertThrows(PipelineException.class,
-                    () -> Pipeline.create().label(LabelRequest.of(jsonl, out, request(api, out).backend())));
+                    () -> Pipeline.create().label(LabelRequest.of(jsonl, out, request(api, out).backend().orElseThrow())));
             assertEquals(PipelineException.Kind.BAD_INPUT, e.kind());
             assertTrue(e.getMessage().contains("bad.jsonl") && e.getMessage().contains("2")
                     && e.getMessage().contains("'cot'"), e.getMessage());
@@ -193,7 +193,7 @@ class LabelRunTest {
             Path out = tmp.resolve("labels");
             LabelRequest r = request(api, out);
             PipelineException e = assertThrows(PipelineException.class, () -> Pipeline.create().label(
-                    LabelRequest.of(tmp.resolve("nope"), out, r.backend())));
+                    LabelRequest.of(tmp.resolve("nope"), out, r.backend().orElseThrow())));
             assertEquals(PipelineException.Kind.BAD_INPUT, e.kind());
             assertFalse(Files.exists(out));
             assertTrue(api.received().isEmpty());
