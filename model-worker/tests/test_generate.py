@@ -446,15 +446,16 @@ def test_reflection_describes_generate(served):
         channel.close()
 
 
-def _grpcurl() -> str | None:
+def _grpcurl() -> str:
+    """make test builds it (build/bin); GRPCURL or the PATH may name another."""
     local = REPO / "build" / "bin" / "grpcurl"
-    return os.environ.get("GRPCURL") or (str(local) if local.exists() else shutil.which("grpcurl"))
+    tool = os.environ.get("GRPCURL") or (str(local) if local.exists() else shutil.which("grpcurl"))
+    assert tool, "grpcurl is missing: `make grpcurl` builds it into build/bin (or set GRPCURL)"
+    return tool
 
 
 def test_grpcurl_streams_a_generation(served):
     tool = _grpcurl()
-    if tool is None:
-        pytest.skip("grpcurl is not installed (make grpcurl puts it in build/bin; or set GRPCURL)")
     backend, stub, port = served
     request = {"input": {"text": PROMPT}, "max_new_tokens": 6, "temperature": 0.7, "seed": "42"}  # int64 as JSON text
     result = subprocess.run([tool, "-plaintext", "-d", json.dumps(request), f"127.0.0.1:{port}",

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from typing import Sequence
 
-import torch
 import transformers
 
 from ...backend import (CAPABILITIES, CHAT_TEMPLATE, GENERATE, KERNEL_MONKEYPATCH, AttentionEmitter, AttentionPass,
-                        DeviceOutOfMemory, GenerateOutcome, GeneratePass, LoadOptions, LogitsEmitter, LogitsPass, ModelInfo,
+                        GenerateOutcome, GeneratePass, LoadOptions, LogitsEmitter, LogitsPass, ModelInfo,
                         Tokenization, TokenEmitter)
 from ...capture import sink_for
+from ...devices import device_errors, release_memory
 from . import attention, tokenizer
 from .generate import chat_prompt, eos_token_ids, run_generation
 from .loading import LoadedModel, load_model
@@ -43,11 +42,11 @@ class HfBackend:
 
     def attention(self, forward: AttentionPass, emit: AttentionEmitter, cancel: threading.Event) -> None:
         sink = sink_for(forward, self._info.num_query_heads, self.lm.device, emit)
-        with _device_errors():
+        with device_errors():
             run_attention(self.lm, forward.ids, forward.layers, sink, forward.suppression, forward.query_block, cancel)
 
     def logits(self, forward: LogitsPass, emitter: LogitsEmitter, cancel: threading.Event) -> None:
-        with _device_errors():
+        with device_errors():
             LogitsRunner(self.lm, forward.ids, forward.nucleus, forward.full_positions, emitter, cancel).run(
                 forward.variants, forward.full_recompute, forward.batch_size, forward.kernel)
 
@@ -55,20 +54,11 @@ class HfBackend:
         return chat_prompt(self.lm.tokenizer, message)
 
     def generate(self, forward: GeneratePass, emit: TokenEmitter, cancel: threading.Event) -> GenerateOutcome:
-        with _device_errors():
+        with device_errors():
             return run_generation(self.lm, forward, emit, cancel, self._eos_ids)
 
     def release_memory(self) -> None:
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-
-
-@contextlib.contextmanager
-def _device_errors():
-    try:
-        yield
-    except torch.OutOfMemoryError as err:
-        raise DeviceOutOfMemory(str(err).splitlines()[0]) from err
+        release_memory()
 
 
 def _describe(lm: LoadedModel) -> ModelInfo:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from importlib.metadata import version
 from typing import Sequence
 
-import torch
-
 from ... import synthetic
-from ...backend import (CAPABILITIES, AttentionEmitter, AttentionPass, DeviceOutOfMemory, LoadOptions,
+from ...backend import (CAPABILITIES, AttentionEmitter, AttentionPass, LoadOptions,
                         LogitsEmitter, LogitsPass, ModelInfo, Tokenization)
 from ...capture import sink_for
+from ...devices import device_errors, release_memory
 from ..hf import tokenizer
 from .loading import BridgedModel, load_bridged
 from .passes import LogitsRunner, run_attention
@@ -21,10 +19,8 @@ NAME = "transformerlens"
 # The bridge is handed no KV cache: every Logits call recomputes and ships every position from 0.
 SERVED = CAPABILITIES - {"logits.prefix_reuse"}
 
-
 def load(options: LoadOptions) -> TransformerLensBackend:
     return TransformerLensBackend(load_bridged(options))
-
 
 class TransformerLensBackend:
     def __init__(self, model: BridgedModel):
@@ -51,27 +47,17 @@ class TransformerLensBackend:
 
     def attention(self, forward: AttentionPass, emit: AttentionEmitter, cancel: threading.Event) -> None:
         sink = sink_for(forward, self._info.num_query_heads, self.model.device, emit)
-        with _device_errors():
+        with device_errors():
             run_attention(self.model, forward.ids, forward.layers, sink, forward.suppression, forward.query_block,
                           cancel)
 
     def logits(self, forward: LogitsPass, emitter: LogitsEmitter, cancel: threading.Event) -> None:
-        with _device_errors():
+        with device_errors():
             LogitsRunner(self.model, forward.ids, forward.nucleus, forward.full_positions, emitter, cancel).run(
                 forward.variants, forward.batch_size)
 
     def release_memory(self) -> None:
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-
-
-@contextlib.contextmanager
-def _device_errors():
-    try:
-        yield
-    except torch.OutOfMemoryError as err:
-        raise DeviceOutOfMemory(str(err).splitlines()[0]) from err
-
+        release_memory()
 
 def _describe(model: BridgedModel) -> ModelInfo:
     """In TransformerLens' own terms (its config), which the parity tests hold against the hf backend's."""
