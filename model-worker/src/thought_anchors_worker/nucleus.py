@@ -67,3 +67,29 @@ def compress(logits: torch.Tensor, spec: Nucleus, first_position: int) -> Compre
         retained=retained.cpu().numpy(),
     )
 
+
+# Logit rows per LM-head chunk are chosen so one chunk of full-vocabulary float32 logits
+# stays near this size (the full N x V matrix is never built).
+LOGITS_CHUNK_BYTES = 512 << 20
+
+
+class LmHead:
+    """A model's LM head computed into one reused buffer, `chunk` rows at a time: fresh multi-MB allocations per
+    chunk cost page faults. Rows handed out alias the buffer until the next call (copy what is kept)."""
+
+    def __init__(self, lm_head: torch.nn.Linear, chunk_bytes: int = LOGITS_CHUNK_BYTES):
+        self.head = lm_head
+        self.chunk = max(1, chunk_bytes // (4 * lm_head.weight.shape[0]))
+        self._buffer: torch.Tensor | None = None
+
+    def __call__(self, hidden: torch.Tensor) -> torch.Tensor:
+        rows = hidden.shape[0]
+        if self._buffer is None or self._buffer.shape[0] < rows:
+            self._buffer = torch.empty(max(rows, self.chunk), self.head.weight.shape[0],
+                                       dtype=hidden.dtype, device=hidden.device)
+        out = self._buffer[:rows]
+        torch.matmul(hidden, self.head.weight.T, out=out)
+        if self.head.bias is not None:
+            out += self.head.bias
+        return out
+

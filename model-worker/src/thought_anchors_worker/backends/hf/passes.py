@@ -13,13 +13,9 @@ import torch
 from transformers import DynamicCache
 
 from ...backend import CaptureSink, Cancelled, Kernel, LogitsEmitter, Nucleus, Suppression
-from ...nucleus import compress
+from ...nucleus import LmHead, compress
 from .attention import ForwardPlan, StopForward, run_with_plan
 from .loading import LoadedModel
-
-# Logit rows per LM-head chunk are chosen so one chunk of full-vocabulary float32 logits
-# stays near this size (the full N x V matrix is never built).
-LOGITS_CHUNK_BYTES = 512 << 20
 
 
 # ---------------------------------------------------------------- attention capture
@@ -63,9 +59,8 @@ class LogitsRunner:
         self.emitter = emitter
         self.cancel = cancel
         self.decoder = lm.model.get_decoder()
-        self.lm_head = lm.model.get_output_embeddings()
-        self.chunk = max(1, LOGITS_CHUNK_BYTES // (4 * self.lm_head.weight.shape[0]))
-        self._buffer: torch.Tensor | None = None
+        self._logits = LmHead(lm.model.get_output_embeddings())
+        self.chunk = self._logits.chunk
 
     def run(self, variants: list[Suppression], full_recompute: bool, batch_size: int,
             kernel: Kernel = Kernel.MASK) -> None:
@@ -110,18 +105,6 @@ class LogitsRunner:
             for b, index in enumerate(batch):
                 skip = firsts[index] - start
                 self._ship(index, hidden[b, skip:], firsts[index], baseline_hidden=prefix_hidden)
-
-    def _logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        """LM head into a reused buffer: fresh multi-MB allocations per chunk cost page faults."""
-        rows = hidden.shape[0]
-        if self._buffer is None or self._buffer.shape[0] < rows:
-            self._buffer = torch.empty(max(rows, self.chunk), self.lm_head.weight.shape[0],
-                                       dtype=hidden.dtype, device=hidden.device)
-        out = self._buffer[:rows]
-        torch.matmul(hidden, self.lm_head.weight.T, out=out)
-        if self.lm_head.bias is not None:
-            out += self.lm_head.bias
-        return out
 
     def _ship(self, variant: int, hidden: torch.Tensor, first: int, baseline_hidden: torch.Tensor | None):
         """Emit nucleus rows for positions [first, N) and full logits at the requested positions."""

@@ -13,12 +13,9 @@ import threading
 import torch
 
 from ...backend import Cancelled, CaptureSink, LogitsEmitter, Nucleus, Suppression
-from ...nucleus import compress
+from ...nucleus import LmHead, compress
 from .hooks import HookPlan, run_with_plan
 from .loading import BridgedModel
-
-# Logit rows per LM-head chunk keep one chunk of float32 logits near this size (as the hf backend).
-LOGITS_CHUNK_BYTES = 512 << 20
 
 
 def run_attention(model: BridgedModel, ids: list[int], layers: list[int], sink: CaptureSink,
@@ -38,9 +35,8 @@ class LogitsRunner:
         self.full_positions = sorted(set(full_positions))
         self.emitter = emitter
         self.cancel = cancel
-        self.lm_head = model.lm_head
-        self.chunk = max(1, LOGITS_CHUNK_BYTES // (4 * self.lm_head.weight.shape[0]))
-        self._buffer: torch.Tensor | None = None
+        self._logits = LmHead(model.lm_head)
+        self.chunk = self._logits.chunk
 
     def run(self, variants: list[Suppression], batch_size: int) -> None:
         indexed = list(enumerate(variants))
@@ -54,18 +50,6 @@ class LogitsRunner:
                 run_with_plan(self.model.bridge, self.ids.expand(len(batch), -1), plan)
                 for b, (index, _) in enumerate(batch):
                     self._ship(index, plan.final_hidden[b])
-
-    def _logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        """LM head into a reused buffer: fresh multi-MB allocations per chunk cost page faults."""
-        rows = hidden.shape[0]
-        if self._buffer is None or self._buffer.shape[0] < rows:
-            self._buffer = torch.empty(max(rows, self.chunk), self.lm_head.weight.shape[0],
-                                       dtype=hidden.dtype, device=hidden.device)
-        out = self._buffer[:rows]
-        torch.matmul(hidden, self.lm_head.weight.T, out=out)
-        if self.lm_head.bias is not None:
-            out += self.lm_head.bias
-        return out
 
     def _ship(self, variant: int, hidden: torch.Tensor) -> None:
         """Every position from 0: nucleus rows in chunks, then full logits at the requested positions."""
