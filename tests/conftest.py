@@ -5,6 +5,7 @@ Tiny synthetic models (random weights, real tokenizers) check the pipeline, not 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -17,8 +18,19 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "data" / "thought-anchors-sample"
 QWEN_SAMPLE = SAMPLE / "deepseek-r1-distill-qwen-14b"
+THROWAWAY_CA = REPO / "model-worker" / "tests" / "throwaway_ca.py"
 CLI_JAR = REPO / "java-analytics" / "cli" / "target" / "cli-0.1.0-SNAPSHOT-all.jar"
 
+
+
+def certificate_authority(folder: Path):
+    """A throwaway CA in `folder` (the worker suite's own helper, model-worker/tests/throwaway_ca.py)."""
+    spec = importlib.util.spec_from_file_location("throwaway_ca", THROWAWAY_CA)
+    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
+    if spec.name not in sys.modules:
+        sys.modules[spec.name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return module.CertificateAuthority(folder)
 
 class WorkerProcess:
     def __init__(self, model: str, tmp: Path, *extra: str):

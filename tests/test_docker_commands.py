@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 import grpc
 import yaml
 
-from conftest import REPO, SAMPLE, run_ta
+from conftest import REPO, SAMPLE, certificate_authority, run_ta
 from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 
@@ -26,23 +27,67 @@ def _instruction(dockerfile: str, name: str) -> list[str]:
     return json.loads(match.group(1))
 
 
-def test_worker_image_command_serves_the_default_model(tmp_path):
-    entrypoint, cmd = _instruction("worker.Dockerfile", "ENTRYPOINT"), _instruction("worker.Dockerfile", "CMD")
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _start_image_command(tmp_path, cmd: list[str]) -> tuple[subprocess.Popen, int, int]:
+    """The image's ENTRYPOINT with `cmd` as its CMD, on loopback (the image binds 0.0.0.0) and free ports:
+    (process, main port, health port) once the worker serves."""
+    entrypoint = _instruction("worker.Dockerfile", "ENTRYPOINT")
     assert entrypoint[0] == ".venv/bin/python"  # the venv `make venv` builds, as in the image
     command = [sys.executable, *entrypoint[1:], *cmd]
     command[command.index("--port") + 1] = "0"
-    command[command.index("--host") + 1] = "127.0.0.1"  # the image binds 0.0.0.0; tests stay on loopback
+    command[command.index("--host") + 1] = "127.0.0.1"
+    health_port = _free_port()
+    command[command.index("--health-port") + 1] = str(health_port)
     port_file = tmp_path / "port"
     proc = subprocess.Popen(command + ["--port-file", str(port_file)], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not (port_file.exists() and port_file.read_text()):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise AssertionError("the image's command did not start a worker")
+        time.sleep(0.1)
+    return proc, int(port_file.read_text()), health_port
+
+
+def _health_probe(port: int) -> int:
+    """The image's HEALTHCHECK command, aimed at `port` instead of the image's health port: its exit status."""
+    probe = _instruction("worker.Dockerfile", "HEALTHCHECK CMD")
+    assert probe[0] == ".venv/bin/python" and "127.0.0.1:50052" in probe[2]
+    return subprocess.run([sys.executable, probe[1], probe[2].replace("50052", str(port))], cwd=REPO,
+                          capture_output=True, timeout=60).returncode
+
+
+def test_worker_image_command_serves_the_default_model(tmp_path):
+    proc, port, health_port = _start_image_command(tmp_path, _instruction("worker.Dockerfile", "CMD"))
     try:
-        deadline = time.time() + 120
-        while not (port_file.exists() and port_file.read_text()):
-            assert proc.poll() is None and time.time() < deadline, "the image's command did not start a worker"
-            time.sleep(0.1)
-        with grpc.insecure_channel(f"127.0.0.1:{port_file.read_text()}") as channel:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
             info = worker_pb2_grpc.ModelWorkerStub(channel).Describe(pb.DescribeRequest(), timeout=30)
         assert info.model_id == "tiny-qwen2" and info.synthetic_weights
+        assert _health_probe(health_port) == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
+def test_worker_image_health_check_passes_when_the_worker_is_given_tls_and_a_token(tmp_path):
+    """A user who replaces the CMD with TLS and a token (docs/operations.md) keeps a healthy container: the probe
+    asks the plaintext health-only port, while the same probe of the main port cannot pass TLS."""
+    ca = certificate_authority(tmp_path / "ca")
+    issued = ca.issue("worker")
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("a-token-the-probe-does-not-have\n")
+    proc, port, health_port = _start_image_command(tmp_path, [
+        "--model", "tiny-qwen2", "--tls-cert", str(issued.cert), "--tls-key", str(issued.key),
+        "--token-file", str(tokens)])
+    try:
+        assert _health_probe(health_port) == 0
+        assert _health_probe(port) != 0
     finally:
         proc.terminate()
         proc.wait(timeout=15)

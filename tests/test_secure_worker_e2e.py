@@ -6,33 +6,21 @@ run.log or any output file, not the terminal. Each misconfiguration is one line 
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
-import sys
 
 import pytest
 
-from conftest import QWEN_SAMPLE, REPO, WorkerProcess, run_ta
+from conftest import QWEN_SAMPLE, WorkerProcess, certificate_authority, run_ta
 
-THROWAWAY_CA = REPO / "model-worker" / "tests" / "throwaway_ca.py"
 TRACE = QWEN_SAMPLE / "correct_base_solution" / "problem_2236"
 TOKEN = "e2e-" + secrets.token_urlsafe(18)
-
-
-def _certificate_authority(folder):
-    spec = importlib.util.spec_from_file_location("throwaway_ca", THROWAWAY_CA)
-    module = sys.modules.get(spec.name) or importlib.util.module_from_spec(spec)
-    if spec.name not in sys.modules:
-        sys.modules[spec.name] = module  # its dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return module.CertificateAuthority(folder)
 
 
 @pytest.fixture(scope="module")
 def secure_worker(tmp_path_factory):
     folder = tmp_path_factory.mktemp("secure-worker")
-    ca = _certificate_authority(folder / "ca")
+    ca = certificate_authority(folder / "ca")
     issued = ca.issue("worker")
     tokens = folder / "tokens.txt"
     tokens.write_text(f"another-users-token\n{TOKEN}\n")
@@ -106,7 +94,7 @@ def test_plaintext_to_the_tls_worker_fails_clearly(secure_worker, tmp_path):
 
 def test_a_worker_certificate_from_another_ca_is_refused(secure_worker, tmp_path):
     worker, _ = secure_worker
-    stranger = _certificate_authority(tmp_path / "other-ca")
+    stranger = certificate_authority(tmp_path / "other-ca")
     result = _receivers(worker, stranger, tmp_path / "out")
 
     assert result.returncode == 4, result.stderr
