@@ -27,7 +27,7 @@ from thought_anchors.worker.v1 import worker_pb2 as pb
 from thought_anchors.worker.v1 import worker_pb2_grpc
 from thought_anchors_worker import backends, synthetic, validation
 from thought_anchors_worker.backend import GeneratePass, InvalidRequest, LoadOptions, StopReason
-from thought_anchors_worker.backends.hf.generate import TextStream, eos_token_ids, run_generation
+from thought_anchors_worker.backends.hf.generate import TextStream, eos_token_ids, next_token, run_generation
 from thought_anchors_worker.server import SERVICE_NAME, build_server
 from thought_anchors_worker.validation import Limits
 
@@ -142,6 +142,30 @@ def test_top_p_draws_stay_inside_the_logits_verbs_nucleus(served):
         assert token in nuclei[n - 1 + t], f"step {t}: token {token} outside the nucleus {nuclei[n - 1 + t]}"
     sizes = [len(nuclei[n - 1 + t]) for t in range(len(generation.ids))]
     assert max(sizes) >= 2, f"every nucleus has one token {sizes}: this would only test greedy"
+
+
+def _full_sort_draw(logits, temperature, top_p, seed):
+    """The top-p rule over a stable sort of the whole vocabulary (ties by id), drawn like the worker draws."""
+    probs = torch.softmax(logits.float() / temperature, dim=-1)
+    ordered, order = torch.sort(probs, descending=True, stable=True)
+    keep = min(int((torch.cumsum(ordered, 0) < top_p).sum()) + 1, ordered.shape[0])
+    return int(order[torch.multinomial(ordered[:keep], 1, generator=torch.Generator().manual_seed(seed))])
+
+
+@pytest.mark.parametrize("shape", ["peaked", "flat", "ties", "wide"])
+def test_a_top_p_draw_from_candidates_is_the_draw_of_the_full_sort(shape):
+    """The worker sorts a few hundred candidates instead of the vocabulary: the same token for the same seed, for
+    nuclei inside the candidates, ties at their edge, and nuclei wider than them (the full-sort fallback)."""
+    vocab = 32_000
+    rng = torch.Generator().manual_seed(7)
+    for trial in range(8):
+        logits = torch.randn(vocab, generator=rng) * {"peaked": 6.0, "flat": 0.05, "ties": 1.0, "wide": 0.5}[shape]
+        if shape == "ties":  # 600 tokens tied at the top: the candidates' edge falls inside the tie
+            logits[torch.randperm(vocab, generator=rng)[:600]] = logits.max() + 1.0
+        for top_p in (0.5, 0.9, 0.999):
+            forward = GeneratePass([1], 1, 0.7, top_p, trial, (), frozenset())
+            expected = _full_sort_draw(logits, 0.7, top_p, trial)
+            assert next_token(logits, forward, torch.Generator().manual_seed(trial)) == expected, (trial, top_p)
 
 
 def test_greedy_ignores_the_seed_and_top_p(served):

@@ -23,6 +23,7 @@ from .tokenizer import bos_token_id
 # Prompt tokens decoded before the first new token, so that a tokenizer whose pieces depend on what precedes them
 # (SentencePiece's leading space) gives each new token the text it has after the prompt.
 _CONTEXT_TOKENS = 6
+_CANDIDATES = 256  # a top-p draw sorts this many candidates first (_descending_prefix)
 _REPLACEMENT = "\ufffd"  # what decoding gives for an incomplete UTF-8 character
 
 
@@ -53,9 +54,24 @@ def next_token(logits: torch.Tensor, forward: GeneratePass, generator: torch.Gen
     probs = torch.softmax(logits.float() / forward.temperature, dim=-1)
     if forward.top_p >= 1.0:
         return int(torch.multinomial(probs, 1, generator=generator))
-    ordered, order = torch.sort(probs, descending=True, stable=True)
+    ordered, order = _descending_prefix(probs, forward.top_p)
     keep = min(int((torch.cumsum(ordered, 0) < forward.top_p).sum()) + 1, ordered.shape[0])  # the nucleus
     return int(order[torch.multinomial(ordered[:keep], 1, generator=generator)])  # multinomial renormalises
+
+
+def _descending_prefix(probs: torch.Tensor, top_p: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """The most probable tokens (probabilities, ids) in stable descending order (ties by id), at least enough to
+    hold mass `top_p`: the same prefix a stable sort of the whole vocabulary gives, so the same draw, but sorting a
+    few hundred candidates instead of the vocabulary (on CPU the full sort was a third of a sampling step). The
+    candidates are every token at least as probable as the `_CANDIDATES`-th, ties included; when they hold less
+    than `top_p`, the whole vocabulary is sorted."""
+    if probs.shape[0] > _CANDIDATES:
+        floor = torch.topk(probs, _CANDIDATES, sorted=False).values.min()
+        candidates = torch.nonzero(probs >= floor).squeeze(1)
+        ordered, within = torch.sort(probs[candidates], descending=True, stable=True)
+        if float(torch.cumsum(ordered, 0)[-1]) >= top_p:
+            return ordered, candidates[within]
+    return torch.sort(probs, descending=True, stable=True)
 
 
 class TextStream:
