@@ -18,9 +18,13 @@ import java.util.Set;
  * @param promptFile      the prompt before a plain-text chain of thought (only with a {@code .txt} file)
  * @param countResamples  count the {@code chunk_<i>/solutions.json} rollouts of published folders (nothing else
  *                        reads them; counting a whole 55 GB tree reads every byte of it)
+ * @param storedLabels    read the labels a ta-trace/1 file holds (and refuse them when they were made for another
+ *                        split); off when they are about to be replaced, so that {@code ta label} can relabel a trace
+ *                        whose labels no longer match its text. Published folders' labels come with their importance
+ *                        ({@code chunks_labeled.json}) and are always read.
  */
 public record DataOptions(Set<SolutionFolder.Run> runs, Optional<Path> stepAttribution, Optional<Path> promptFile,
-                          boolean countResamples) {
+                          boolean countResamples, boolean storedLabels) {
 
     public DataOptions {
         EnumSet<SolutionFolder.Run> read = EnumSet.of(SolutionFolder.Run.BASE);
@@ -30,25 +34,29 @@ public record DataOptions(Set<SolutionFolder.Run> runs, Optional<Path> stepAttri
         Objects.requireNonNull(promptFile, "promptFile");
     }
 
-    /** Base folders only, no step-attribution tree, no prompt file, rollouts counted. */
+    /** Base folders only, no step-attribution tree, no prompt file, rollouts counted, stored labels read. */
     public static DataOptions defaults() {
-        return new DataOptions(Set.of(SolutionFolder.Run.BASE), Optional.empty(), Optional.empty(), true);
+        return new DataOptions(Set.of(SolutionFolder.Run.BASE), Optional.empty(), Optional.empty(), true, true);
     }
 
     /** Also read these solution folders (base folders are always read). */
     public DataOptions withRuns(Set<SolutionFolder.Run> runs) {
-        return new DataOptions(runs, stepAttribution, promptFile, countResamples);
+        return new DataOptions(runs, stepAttribution, promptFile, countResamples, storedLabels);
     }
 
     public DataOptions withStepAttribution(Path tree) {
-        return new DataOptions(runs, Optional.of(tree), promptFile, countResamples);
+        return new DataOptions(runs, Optional.of(tree), promptFile, countResamples, storedLabels);
     }
 
     public DataOptions withPromptFile(Path file) {
-        return new DataOptions(runs, stepAttribution, Optional.of(file), countResamples);
+        return new DataOptions(runs, stepAttribution, Optional.of(file), countResamples, storedLabels);
     }
 
     public DataOptions withCountResamples(boolean count) {
-        return new DataOptions(runs, stepAttribution, promptFile, count);
+        return new DataOptions(runs, stepAttribution, promptFile, count, storedLabels);
+    }
+
+    public DataOptions withStoredLabels(boolean read) {
+        return new DataOptions(runs, stepAttribution, promptFile, countResamples, read);
     }
 }

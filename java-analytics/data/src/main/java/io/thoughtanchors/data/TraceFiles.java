@@ -114,7 +114,7 @@ public final class TraceFiles {
      * The entries as traces: sentences split from each chain of thought by {@code split}, and labels and importance
      * checked against them.
      */
-    static List<Trace> traces(List<Entry> entries, DataLayout layout, SentenceSplit split) {
+    static List<Trace> traces(List<Entry> entries, DataLayout layout, SentenceSplit split, boolean storedLabels) {
         Map<String, Integer> problemNumbers = new HashMap<>();
         int[] problems = {0};
         List<Trace> traces = new ArrayList<>(entries.size());
@@ -122,7 +122,7 @@ public final class TraceFiles {
             JsonFields.Source at = new JsonFields.Source(e.file(), e.line());
             TraceDocument doc = e.document();
             List<String> sentences = split.sentences(doc.cot());
-            Optional<List<ChunkLabel>> labels = doc.labels().map(l -> labels(at, l, sentences));
+            Optional<List<ChunkLabel>> labels = doc.labels().filter(l -> storedLabels).map(l -> labels(at, l, sentences));
             Optional<List<ChunkImportance>> importance = doc.importance().map(i -> {
                 requireOnePerSentence(at, "importance", i.size(), sentences.size());
                 return i.stream().map(TraceDocument.Importance::values).toList();

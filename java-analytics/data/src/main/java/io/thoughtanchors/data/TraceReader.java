@@ -41,7 +41,7 @@ public final class TraceReader {
                         + " published tree of problem folders, not with the trace file " + data);
             }
             DataLayout layout = TraceFiles.layoutOf(data).orElse(DataLayout.TEXT);
-            traces = TraceFiles.traces(TraceFiles.read(data, options.promptFile()), layout, split);
+            traces = TraceFiles.traces(TraceFiles.read(data, options.promptFile()), layout, split, options.storedLabels());
         } else {
             throw new TraceFormatException(data, "no such file or folder");
         }

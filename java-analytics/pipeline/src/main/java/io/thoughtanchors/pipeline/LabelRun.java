@@ -44,7 +44,7 @@ final class LabelRun {
     static LabelResult run(LabelRequest request, WorkerConnector connector, OutputFolder output, RunEvents events) {
         List<TraceDocument> docs = new ArrayList<>();
         List<LabelInput> inputs = new ArrayList<>();
-        for (Trace t : Inputs.read(request.data(), request.dataOptions().withCountResamples(false), events)) {
+        for (Trace t : Inputs.read(request.data(), request.dataOptions().withCountResamples(false).withStoredLabels(false), events)) {
             TraceDocument doc = TraceLabels.document(t);
             docs.add(doc);
             try {

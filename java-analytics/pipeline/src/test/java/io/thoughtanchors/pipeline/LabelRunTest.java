@@ -6,6 +6,7 @@ import io.thoughtanchors.data.ChunkLabel;
 import io.thoughtanchors.data.PublishedFolder;
 import io.thoughtanchors.data.Trace;
 import io.thoughtanchors.data.TraceDocument;
+import io.thoughtanchors.data.TraceFormatException;
 import io.thoughtanchors.data.TraceReader;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.label.ApiKey;
@@ -159,6 +160,26 @@ class LabelRunTest {
             assertTrue(prompt.contains("What is 6 times 7?"), prompt);
             assertEquals(SentenceSplitter.sentences("I multiply. 6 * 7 = 42. Hmm, yes."),
                     first.labels().orElseThrow().stream().map(TraceDocument.Label::text).toList());
+        }
+    }
+
+    @Test
+    void aTraceWhoseLabelsWereMadeForAnotherTextIsRefusedByTheAnalysesButRelabelled() throws Exception {
+        Path stale = tmp.resolve("edited.json");
+        // the chain of thought was edited after labelling: sentence 1 no longer says what its label was made for
+        Files.writeString(stale, """
+                {"format": "ta-trace/1", "cot": "First, the plan. Then the sum 2 + 4 = 6. The answer is 6.", "labels": [{"sentence_index": 0, "text": "First, the plan.", "function_tags": ["plan_generation"], "depends_on": []}, {"sentence_index": 1, "text": "Then the sum 2 + 3 = 5.", "function_tags": ["active_computation"], "depends_on": [0]}, {"sentence_index": 2, "text": "The answer is 6.", "function_tags": ["final_answer_emission"], "depends_on": [1]}]}
+                """);
+        TraceFormatException refused = assertThrows(TraceFormatException.class, () -> read(stale));
+        assertTrue(refused.getMessage().contains("label the trace again"), refused.getMessage());
+
+        try (LoopbackApi api = new LoopbackApi(Dialect.ANTHROPIC, KEY)) {
+            LabelResult relabelled = Pipeline.create().label(LabelRequest.of(stale, tmp.resolve("relabelled"),
+                    request(api, tmp).backend().orElseThrow()));
+            assertEquals(1, relabelled.traces().size());
+            assertReadBack(relabelled.traces().get(0).file(), relabelled.traces().get(0));
+            assertEquals("Then the sum 2 + 4 = 6.", TraceDocument.fromJson(Json.MAPPER.readTree(
+                    relabelled.traces().get(0).file().toFile())).labels().orElseThrow().get(1).text());
         }
     }
 
