@@ -186,12 +186,33 @@ def test_the_health_port_serves_health_alone_in_plaintext_and_follows_the_worker
         server.stop(grace=None)
 
 
-def test_refusals_are_logged_without_the_token(tls_worker, ca, caplog):
+def test_refusals_are_logged_without_the_token(qwen, ca, token_file, caplog):
+    issued = ca.issue("fresh-worker")  # a worker of its own: the module's has logged its refusals for the minute
+    server, port, _ = _serve(qwen, security.load(str(issued.cert), str(issued.key), None, str(token_file)))
     caplog.set_level(logging.DEBUG)
-    with _tls_channel(tls_worker, ca, TOKEN + "-wrong") as channel:
-        _code(lambda: worker_pb2_grpc.ModelWorkerStub(channel).Describe(pb.DescribeRequest(), timeout=30))
+    try:
+        with _tls_channel(port, ca, TOKEN + "-wrong") as channel:
+            _code(lambda: worker_pb2_grpc.ModelWorkerStub(channel).Describe(pb.DescribeRequest(), timeout=30))
+    finally:
+        server.stop(grace=None)
     assert "PERMISSION_DENIED" in caplog.text
     assert TOKEN not in caplog.text and OTHER_TOKEN not in caplog.text
+
+def test_refusals_are_logged_once_a_minute_per_status_with_a_count_of_those_left_out(caplog):
+    now = [0.0]
+    refusals = security.RefusalLog(every_seconds=60.0, clock=lambda: now[0])
+    caplog.set_level(logging.WARNING, logger=security.log.name)
+    for second in range(100):  # a client guessing tokens, one a second
+        now[0] = float(second)
+        refusals.refused("/m/Describe", "ipv4:10.0.0.9:4000", grpc.StatusCode.PERMISSION_DENIED)
+    refusals.refused("/m/Describe", "ipv4:10.0.0.9:4000", grpc.StatusCode.UNAUTHENTICATED)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        "refused a call to /m/Describe from ipv4:10.0.0.9:4000: PERMISSION_DENIED",
+        "refused a call to /m/Describe from ipv4:10.0.0.9:4000: PERMISSION_DENIED (59 more PERMISSION_DENIED "
+        "refusals since the last line)",
+        "refused a call to /m/Describe from ipv4:10.0.0.9:4000: UNAUTHENTICATED"]
+
 
 def test_the_token_is_kept_only_as_a_digest(token_file):
     secured = security.load(None, None, None, str(token_file))

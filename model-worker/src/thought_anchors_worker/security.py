@@ -14,6 +14,8 @@ import ipaddress
 import logging
 import socket
 import ssl
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,6 +133,7 @@ class BearerTokens(grpc.ServerInterceptor):
 
     def __init__(self, digests: tuple[bytes, ...]):
         self._digests = digests
+        self._refusals = RefusalLog()
 
     def intercept_service(self, continuation, handler_call_details):
         method = handler_call_details.method
@@ -138,24 +141,47 @@ class BearerTokens(grpc.ServerInterceptor):
             return continuation(handler_call_details)
         values = [value for key, value in handler_call_details.invocation_metadata or () if key == "authorization"]
         if not values:
-            return _refusal(continuation(handler_call_details), method, grpc.StatusCode.UNAUTHENTICATED,
+            return _refusal(continuation(handler_call_details), method, self._refusals, grpc.StatusCode.UNAUTHENTICATED,
                             "this worker needs a bearer token (metadata authorization: Bearer <token>)")
         scheme, _, token = values[0].partition(" ")
         if len(values) > 1 or scheme.lower() != "bearer" or not token.strip():
-            return _refusal(continuation(handler_call_details), method, grpc.StatusCode.UNAUTHENTICATED,
+            return _refusal(continuation(handler_call_details), method, self._refusals, grpc.StatusCode.UNAUTHENTICATED,
                             "the authorization metadata must be one 'Bearer <token>'")
         digest = _digest(token.strip())
         if not any([hmac.compare_digest(digest, accepted) for accepted in self._digests]):  # a list: no short cut
-            return _refusal(continuation(handler_call_details), method, grpc.StatusCode.PERMISSION_DENIED,
+            return _refusal(continuation(handler_call_details), method, self._refusals, grpc.StatusCode.PERMISSION_DENIED,
                             "the bearer token is not one this worker accepts")
         return continuation(handler_call_details)
 
 
-def _refusal(handler, method: str, code: grpc.StatusCode, message: str):
+class RefusalLog:
+    """Refused calls in the log, at most one line per status code a minute: a client guessing tokens, or a fleet of
+    misconfigured ones, must not flood the worker's log. The line after a quiet spell counts what it left out."""
+
+    def __init__(self, every_seconds: float = 60.0, clock=time.monotonic):
+        self._every = every_seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._last: dict[grpc.StatusCode, float] = {}
+        self._unlogged: dict[grpc.StatusCode, int] = {}
+
+    def refused(self, method: str, peer: str, code: grpc.StatusCode) -> None:
+        with self._lock:
+            now = self._clock()
+            if code in self._last and now - self._last[code] < self._every:
+                self._unlogged[code] = self._unlogged.get(code, 0) + 1
+                return
+            self._last[code] = now
+            left_out = self._unlogged.pop(code, 0)
+        more = f" ({left_out} more {code.name} refusals since the last line)" if left_out else ""
+        log.warning("refused a call to %s from %s: %s%s", method, peer, code.name, more)
+
+
+def _refusal(handler, method: str, refusals: RefusalLog, code: grpc.StatusCode, message: str):
     """A handler of the method's own kind (unary or streaming, either side) that only refuses the call."""
 
     def refuse(request_or_requests, context):
-        log.warning("refused a call to %s from %s: %s", method, context.peer(), code.name)
+        refusals.refused(method, context.peer(), code)
         context.abort(code, message)
 
     streaming_requests = handler is not None and handler.request_streaming
