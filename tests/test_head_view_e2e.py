@@ -147,10 +147,18 @@ def test_page_in_the_browser_draws_hovers_and_follows_a_clicked_token(head_view,
         assert weight == pytest.approx(eager[layer][head][clicked, key], rel=2e-5, abs=1e-7)
     strongest = int(np.argmax(eager[layer][head][clicked, : clicked + 1]))
     assert f"strongest keys {strongest} {labels[strongest]} " in click["topKeys"], click["topKeys"]
-    # Each key is shaded by its weight (the browser keeps the alpha in steps of 1/255 or so).
+    # Each key is shaded by its weight (the browser keeps the alpha in steps of 1/255 or so), or with the row
+    # scale ticked by its share of the row's largest weight.
+    row = eager[layer][head][clicked, : clicked + 1]
     for key, weight, colour in click["weights"]:
-        alpha = float(re.findall(r"[\d.]+", colour)[3]) if colour.startswith("rgba") else 1.0
-        assert abs(alpha - weight) < 0.005, (key, weight, colour)
+        assert abs(_alpha(colour) - weight) < 0.005, (key, weight, colour)
+    assert [key for key, _ in summary["rowScaled"]] == keys
+    for key, colour in summary["rowScaled"]:
+        assert abs(_alpha(colour) - row[key] / row.max()) < 0.005, (key, colour)
+
+
+def _alpha(css_colour: str) -> float:
+    return float(re.findall(r"[\d.]+", css_colour)[3]) if css_colour.startswith("rgba") else 1.0
 
 
 def test_layer_and_head_options_and_bad_heads(worker, tmp_path):

@@ -116,6 +116,11 @@ async function main() {
         rowLabelQuery: Array.from(section.querySelectorAll('.matrix text.row-label.query'), (t) => Number(t.dataset.i)),
       };
     }, [ch]);
+    // The row scale: the same text shaded by each weight's share of the row's largest.
+    await page.check('#row-scale');
+    summary.rowScaled = await page.evaluate(([hh]) => Array.from(
+      document.querySelectorAll(`section.head[data-index="${hh}"] .token-text .tok[data-weight]`),
+      (s) => [Number(s.dataset.i), getComputedStyle(s).backgroundColor]), [ch]);
     summary.reportErrors = await page.evaluate(() => window.__reportErrors ?? ['window.__reportErrors is missing']);
   } finally {
     await context.close();

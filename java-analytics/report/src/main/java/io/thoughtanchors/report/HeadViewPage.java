@@ -48,7 +48,8 @@ public final class HeadViewPage {
         setting(h, "tokens", view.size() + " (BOS included)");
         h.append("</dl>\n");
         h.append("<p class=\"explain\">Each matrix is one head's attention: row = query token, column = key token,"
-                + " colour = weight from 0 (white) to 1 (darkest), the worker's float32 numbers. Keys after the query"
+                + " colour = weight from 0 (white) to 1 (darkest; or to the row's largest weight with the box ticked),"
+                + " the worker's float32 numbers. Keys after the query"
                 + " are masked and not drawn; every row sums to 1. Hover a cell for its weight; click a row, or a"
                 + " token in a text, to see that token's attention over the text.</p>\n");
         return h.toString();
@@ -66,7 +67,11 @@ public final class HeadViewPage {
             p.append("<option value=\"").append(i).append('"').append(i == last ? " selected" : "").append('>')
                     .append(i).append(": ").append(HtmlReport.escape(view.tokens().get(i).label())).append("</option>");
         }
-        return p.append("</select></label>\n").toString();
+        p.append("</select></label>\n");
+        p.append("<label class=\"scale\"><input type=\"checkbox\" id=\"row-scale\"> colour each row by its largest"
+                + " weight</label>\n");
+        return p.append("<span class=\"legend\" aria-hidden=\"true\">0 <span class=\"ramp\"></span> <span"
+                + " id=\"legend-top\">1</span></span>\n").toString();
     }
 
     private static String headSections(HeadView view) {

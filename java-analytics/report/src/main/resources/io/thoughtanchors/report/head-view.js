@@ -14,6 +14,8 @@
   const font = Math.max(7, Math.min(13, cell - 2));
   const tooltip = document.getElementById('head-view-tooltip');
   const picker = document.getElementById('query-token');
+  const rowScale = document.getElementById('row-scale');
+  const rowMax = data.heads.map((head) => head.rows.map((row) => Math.max(...row)));
   const sections = Array.from(document.querySelectorAll('section.head'));
 
   /** The weight as the tooltips and readouts show it: six significant digits, no trailing zeros. */
@@ -29,6 +31,24 @@
   function shortLabel(i) {
     const label = tokens[i].label;
     return label.length > LABEL_CHARS ? label.slice(0, LABEL_CHARS - 1) + '…' : label;
+  }
+
+  /** What colours a weight: the weight itself, or its share of the row's largest with the box ticked. */
+  function shade(h, q, w) {
+    if (!rowScale.checked) return w;
+    const top = rowMax[h][q];
+    return top > 0 ? w / top : 0;
+  }
+
+  function recolour() {
+    sections.forEach((section, h) => {
+      for (const rect of section.querySelectorAll('.matrix rect.cell')) {
+        const q = Number(rect.dataset.q);
+        rect.setAttribute('fill', colour(shade(h, q, data.heads[h].rows[q][Number(rect.dataset.k)])));
+      }
+    });
+    document.getElementById('legend-top').textContent = rowScale.checked ? 'row max' : '1';
+    select(Number(picker.value));
   }
 
   /** Weight of key k for query q in head h; keys after the query are masked (not in the data). */
@@ -53,7 +73,7 @@
       for (let k = 0; k <= q; k++) {
         cells.appendChild(svgElement('rect', {
           class: 'cell', x: margin + k * cell, y: margin + q * cell, width: cell, height: cell,
-          fill: colour(row[k]), 'data-q': q, 'data-k': k,
+          fill: colour(shade(h, q, row[k])), 'data-q': q, 'data-k': k,
         }));
       }
     }
@@ -131,8 +151,9 @@
         const w = weight(h, q, k);
         span.classList.toggle('query', k === q);
         span.classList.toggle('future', w === null);
-        span.classList.toggle('dark', w !== null && w > 0.55);
-        span.style.backgroundColor = w === null ? '' : `rgba(${INK.join(',')},${w})`;
+        const s = w === null ? null : shade(h, q, w);
+        span.classList.toggle('dark', s !== null && s > 0.55);
+        span.style.backgroundColor = s === null ? '' : `rgba(${INK.join(',')},${s})`;
         if (w === null) delete span.dataset.weight;
         else span.dataset.weight = format(w);
       }
@@ -165,6 +186,7 @@
     });
   });
   picker.addEventListener('change', () => select(Number(picker.value)));
+  rowScale.addEventListener('change', recolour);
   select(Number(picker.value));
   window.__reportReady = true;
 }());
