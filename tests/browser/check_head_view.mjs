@@ -65,12 +65,14 @@ async function main() {
     const page = context.pages()[0] ?? await context.newPage();
     page.on('console', (m) => { if (m.type() === 'error') summary.consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => summary.pageErrors.push(String(e)));
+    const started = Date.now();
     await page.goto(pathToFileURL(args.page).href, { waitUntil: 'load' });
     try {
       await page.waitForFunction(() => window.__reportReady === true, null, { timeout: READY_TIMEOUT_MS });
     } catch {
       failures.push(`window.__reportReady was not set within ${READY_TIMEOUT_MS / 1000} s`);
     }
+    summary.readyMs = Date.now() - started;
     summary.matrices = await page.$$eval('.matrix', (els) => els.map((el) => ({
       index: Number(el.dataset.index),
       rendered: el.dataset.rendered === 'true',
