@@ -48,6 +48,7 @@ public final class Main implements Runnable {
                 .addSubcommand(new GenerateCommand(workers))
                 .addSubcommand(new DescribeCommand(workers))
                 .addSubcommand(new LabelCommand(workers))
+                .addSubcommand(new HeadViewCommand(workers))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(failures)
                 .setParameterExceptionHandler(failures);

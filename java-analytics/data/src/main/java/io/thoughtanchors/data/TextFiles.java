@@ -16,7 +16,7 @@ import java.util.Locale;
  * Every text the readers open: strict UTF-8 with a leading byte-order mark dropped (editors on Windows write one),
  * and one-line messages for what is not text — a NUL byte means a binary file, an undecodable byte names its offset.
  */
-final class TextFiles {
+public final class TextFiles {
 
     private static final int BOM_LENGTH = 3;
 
@@ -24,7 +24,7 @@ final class TextFiles {
     }
 
     /** @throws TraceFormatException naming {@code file} when it is missing, unreadable, binary or not UTF-8 */
-    static String readUtf8(Path file) {
+    public static String readUtf8(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -108,6 +108,15 @@ public final class Pipeline {
                 folder -> LabelRun.run(request, connector, folder, new RunEvents(listener)));
     }
 
+    /** One short text's attention in chosen heads, token by token, drawn as one offline HTML page. */
+    public HeadViewResult headView(HeadViewRequest request) {
+        return Failures.guard(() -> {
+            requireWorker(request.worker());
+            return null;
+        }, none -> HeadViewRun.run(request, connector, request.worker().isLocal() ? temporaryLog() : null,
+                new RunEvents(listener)));
+    }
+
     /** What the worker of {@code target} serves (a local target is started and stopped for it). */
     public ModelInfo describe(WorkerTarget target) {
         return Failures.guard(() -> null, none -> {

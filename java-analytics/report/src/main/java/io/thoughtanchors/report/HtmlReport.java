@@ -49,12 +49,17 @@ public final class HtmlReport {
                 "echarts", inlineScript(echarts(), ECHARTS_RESOURCE),
                 "data", dataJson(model),
                 "script", inlineScript(resource("report.js"), "report.js"));
-        Matcher slot = SLOT.matcher(resource("report.html"));
-        StringBuilder page = new StringBuilder(slots.get("echarts").length() + 200_000);
+        return fillSlots("report.html", slots);
+    }
+
+    /** The page template {@code name} with each {@code {{slot}}} replaced by its value (shared with the head view). */
+    static String fillSlots(String name, Map<String, String> slots) {
+        Matcher slot = SLOT.matcher(resource(name));
+        StringBuilder page = new StringBuilder(slots.values().stream().mapToInt(String::length).sum() + 4096);
         while (slot.find()) {
             String value = slots.get(slot.group(1));
             if (value == null) {
-                throw new IllegalStateException("report.html has an unknown slot " + slot.group());
+                throw new IllegalStateException(name + " has an unknown slot " + slot.group());
             }
             slot.appendReplacement(page, Matcher.quoteReplacement(value));
         }
@@ -351,7 +356,7 @@ public final class HtmlReport {
         return resource(ECHARTS_RESOURCE);
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " is missing from the report module's resources");
@@ -362,7 +367,7 @@ public final class HtmlReport {
         }
     }
 
-    private static String inlineScript(String code, String name) {
+    static String inlineScript(String code, String name) {
         if (SCRIPT_BREAKER.matcher(code).find()) {
             throw new IllegalStateException(name + " contains </script or <!--, which would break the inline script");
         }
