@@ -196,3 +196,46 @@ def test_without_the_option_nothing_changes(placebo_run, llama_worker):
     assert json.loads((out / "run.json").read_text())["passes_computed"] == 0
     assert (out / TRACE_ID / "suppression_matrix.csv").read_text() == \
         (placebo_run / "out" / TRACE_ID / "suppression_matrix.csv").read_text()
+
+
+PLANTED_TRACES = 5
+PLANTED_DRAWS = 4
+# Measured (5 held-out traces, 4 draws, seed 0): anchor cell ratios 2.38, 1.46, 2.52, 0.67 (one anchor directly
+# after the first sentence's single offset-free position has none), the answer row's other cells median 0.97.
+# The placebo overlaps the anchor's first tokens (docs/algorithms.md §12.9), so it keeps part of its effect.
+
+
+def test_on_planted_qwen2_the_anchor_cell_of_the_answer_row_is_far_above_its_placebo(tmp_path):
+    sys.path.insert(0, str(REPO / "models" / "planted-anchor"))
+    import measure
+
+    subset = dict(list(measure.heldout().items())[:PLANTED_TRACES])
+    data = tmp_path / "data" / "planted-qwen2" / "correct_base_solution"
+    data.mkdir(parents=True)
+    for trace in subset.values():
+        (data / f"problem_{trace['id']}").symlink_to(measure.TRACES / f"problem_{trace['id']}")
+    worker = WorkerProcess("planted-qwen2", tmp_path)
+    try:
+        result = run_ta("suppression-matrix", "--data", str(tmp_path / "data"), "--worker", worker.address,
+                        "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache"), "--no-progress",
+                        "--placebo-draws", str(PLANTED_DRAWS))
+    finally:
+        worker.stop()
+    assert result.returncode == 0, result.stderr
+    print(result.stdout)
+    anchor_ratios, other_ratios = {}, []
+    for trace_id, trace in subset.items():
+        cells = _rows(tmp_path / "out" / trace_id / "suppression_vs_placebo.csv")
+        answer = trace["num_sentences"] - 1
+        for c in cells:
+            if int(c["receiving"]) == answer and int(c["suppressed"]) == trace["anchor_sentence"]:
+                anchor_ratios[trace_id] = float(c["ratio"])
+            elif int(c["receiving"]) == answer:
+                other_ratios.append(float(c["ratio"]))
+    print(f"answer row, anchor cell real/placebo: {anchor_ratios}; other cells of the answer row: median "
+          f"{sorted(other_ratios)[len(other_ratios) // 2]:.3g}")
+    assert len(anchor_ratios) >= len(subset) - 1, "nearly every anchor has placebos"
+    others = sorted(other_ratios)[len(other_ratios) // 2]
+    ratios = sorted(anchor_ratios.values())
+    assert sum(r > 1 for r in ratios) >= len(ratios) - 1, anchor_ratios
+    assert (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2 > 1.5 * others, (anchor_ratios, others)
