@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import numpy as np
 import pytest
 
 from conftest import REPO, SAMPLE, WorkerProcess, run_ta
+from report_browser import ARTIFACTS, check_report
 
 sys.path.insert(0, str(REPO / "clients" / "python" / "src"))
 import thought_anchors_client as ta  # noqa: E402
@@ -170,6 +172,32 @@ def test_the_comparison_table_matches_its_placebo_values(placebo_run):
     above = sum(float(c["real"]) > float(c["placebo_mean"]) for c in cells) / len(cells)
     assert float(summary["all"]["share_above_placebo"]) == pytest.approx(above)
     assert int(summary[TRACE_ID]["cells"]) == len(cells)
+
+
+def test_the_report_draws_the_placebo_curve_of_figure_6b(placebo_run, llama_worker):
+    """`ta report --suppression` of a placebo run: Figure 6B's placebo curve is each cell's placebo mean minus
+    its row's real mean, averaged by distance (recomputed here from the CSVs), drawn in the browser."""
+    out = placebo_run / "report"
+    result = run_ta("report", "--data", str(TRACE), "--worker", llama_worker.address, "--out", str(out),
+                    "--cache", str(placebo_run / "cache"), "--suppression", str(placebo_run / "out"), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    page = (out / "index.html").read_text()
+    data = json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S)
+                      .group(1))
+    curve = dict(zip(data["suppression"]["distance"], data["suppression"]["placeboByDistance"]))
+    with open(placebo_run / "out" / TRACE_ID / "suppression_matrix.csv", newline="") as handle:
+        real = [[float(x) for x in row[1:]] for row in list(csv.reader(handle))[1:]]
+    by_distance: dict[int, list[float]] = {}
+    for c in _rows(placebo_run / "out" / TRACE_ID / "suppression_vs_placebo.csv"):
+        i, j = int(c["receiving"]), int(c["suppressed"])
+        row_mean = sum(real[i][:i]) / i
+        by_distance.setdefault(i - j, []).append(float(c["placebo_mean"]) - row_mean)
+    assert by_distance
+    for d, values in by_distance.items():
+        assert curve[d] == pytest.approx(sum(values) / len(values), rel=1e-5, abs=1e-9), d  # the page keeps 7 digits
+    assert all(curve[d] is None for d in curve if d not in by_distance)
+    summary = check_report(out / "index.html", ARTIFACTS / "report-browser-placebo.png")
+    assert summary["placeboCurve"] is True
 
 
 def test_a_rerun_with_more_draws_computes_only_the_new_spans(placebo_run, llama_worker):
