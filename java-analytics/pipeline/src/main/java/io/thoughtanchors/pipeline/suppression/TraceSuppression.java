@@ -134,8 +134,9 @@ public final class TraceSuppression {
                     placeboColumns, placebosFromStore, List.copyOf(passes));
         } catch (WorkerException e) {
             throw PipelineException.worker(link.describe() + " failed on trace " + plan.id() + " (" + e.getMessage() + "); "
-                    + stored(columns) + " of " + columns.length + " columns are stored in " + store.dir()
-                    + ", a rerun continues from there", e);
+                    + stored(columns) + " of " + columns.length + " columns" + (spans.isEmpty() ? "" : " and "
+                    + stored(placeboColumns) + " of " + spans.size() + " placebo spans") + " are stored in "
+                    + store.dir() + ", a rerun continues from there", e);
         }
     }
 
