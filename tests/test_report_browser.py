@@ -34,6 +34,7 @@ def test_every_chart_draws_and_hovers_show_sentences(sample):
                            hover_screenshot=ARTIFACTS / f"report-browser-hover{suffix}.png")
     assert {c["id"] for c in summary["charts"]} == ALL_CHARTS
     assert summary["blocked"] == 0 and not summary["notComputed"]
+    assert summary["placeboCurve"] is True, "the samples with a suppression matrix have placebos"
     hovered = [h["chart"] for h in summary["hovers"] if h["ok"]]
     assert len(hovered) == 4, summary["hovers"]  # two traces' receiver bars, both heatmaps
     assert "<b>not bold</b>" in summary["hovers"][0]["text"], "sentence markup is shown as text"
@@ -43,6 +44,7 @@ def test_minimal_report_notes_what_was_not_computed():
     summary = check_report(_sample("minimal"), ARTIFACTS / "report-browser-minimal.png")
     assert {c["id"] for c in summary["charts"]} == ALL_CHARTS - MISSING_IN_MINIMAL
     assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL)
+    assert summary["placeboCurve"] is None
     assert all(n.startswith("not computed: ") for n in summary["notComputed"])
 
 

@@ -145,6 +145,13 @@ async function main() {
     summary.reportErrors = await page.evaluate(() => window.__reportErrors ?? ['window.__reportErrors is missing']);
     summary.charts = await checkCharts(page);
     summary.notComputed = await page.$$eval('.not-computed', (els) => els.map((e) => e.textContent));
+    // docs/algorithms.md §12.9: with placebos, Figure 6B draws their curve and names it in its legend
+    summary.placeboCurve = await page.evaluate(() => {
+      const data = JSON.parse(document.getElementById('report-data').textContent);
+      if (!data.suppression || !data.suppression.placeboByDistance) return null;
+      const el = document.getElementById('fig6b_suppression_by_distance');
+      return !!el && [...el.querySelectorAll('svg text')].some((t) => t.textContent === 'placebo mean');
+    });
 
     if (summary.charts.length === 0) failures.push('the page has no chart containers');
     for (const c of summary.charts) {
@@ -192,6 +199,7 @@ async function main() {
     rmSync(profile, { recursive: true, force: true });
   }
 
+  if (summary.placeboCurve === false) failures.push('Figure 6B lacks the placebo curve its data holds');
   if (summary.blockedRequests.length) failures.push(`the page made ${summary.blockedRequests.length} network requests`);
   for (const e of summary.consoleErrors) failures.push(`console error: ${e}`);
   for (const e of summary.pageErrors) failures.push(`page error: ${e}`);

@@ -45,6 +45,12 @@ import java.util.concurrent.Callable;
             "  suppression_by_distance.csv    distance, mean, standard_error, entries, traces",
             "  suppression_by_category_pair.csv  receiving_category, suppressed_category, traces,",
             "                                  mean, standard_error (per trace first, then across)",
+            "  <trace id>/suppression_placebo.csv            with --placebo-draws: receiving, suppressed,",
+            "                                                  draw, offset, placebo_start, placebo_end, placebo",
+            "  <trace id>/suppression_vs_placebo.csv         per cell i > j: real, placebo_mean, placebo_sd,",
+            "                                                  draws, difference, ratio, placebo_below, p_empirical",
+            "  suppression_placebo_summary.csv  trace_id, cells, share_above_placebo, median_ratio,",
+            "                                  median_difference (last row: all traces)",
             "  published_comparison.csv       trace_id, pairs, pearson_r, pearson_p, spearman_r,",
             "                                  spearman_p (a random-weight model will not match)",
             "  run.json                       model, every option, per trace: sentences, tokens,",
@@ -56,7 +62,8 @@ import java.util.concurrent.Callable;
             "    p<top-p>-k<max-k>-t<temperature>-f16-kl<kl-temperature>-<reuse|full>/<text id>/",
             "  meta.json (key, model, token ranges, input token ids), baseline.nucleus (CSR, big-endian",
             "  binary), kl-NNNN.bin (per suppressed sentence: KL at every position under both KL modes,",
-            "  float64). Each file carries a CRC-32C of its content and is written atomically",
+            "  float64), placebo-SSSSS-EEEEE.bin (the same per placebo span [S, E)). Each file carries",
+            "  a CRC-32C of its content and is written atomically",
             "  right after its pass; a damaged one is deleted and recomputed with a warning."})
 final class SuppressionMatrixCommand implements Callable<Integer> {
 
@@ -147,6 +154,16 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
             description = "Variants per forward inside the worker: helps GPUs, not CPUs (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--placebo-draws", paramLabel = "R", defaultValue = "0",
+            description = "Also suppress up to R placebo spans per sentence: the sentence's length, shifted earlier"
+                    + " by a seeded offset so it straddles a boundary (docs/algorithms.md §12.9); each cell is then"
+                    + " compared with its placebos. Multiplies the passes by up to 1 + R (default: 0, off).")
+    int placeboDraws;
+
+    @Option(names = "--placebo-seed", paramLabel = "SEED", defaultValue = "0",
+            description = "Seed of the placebo offsets (default: ${DEFAULT-VALUE}).")
+    long placeboSeed;
+
     @Option(names = "--parallel", paramLabel = "N",
             description = "Logits calls in flight (default: two per worker, so a worker computes the next call"
                     + " while this side decodes the last).")
@@ -173,7 +190,8 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
                 .withOptions(textOverrides.apply(profile.profile.options()))
                 .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute).withKernel(kernel)
                 .withVariantsPerCall(variantsPerCall).withBatchSize(batchSize).withDistancePooling(distancePooling)
-                .withCategoryMinEntries(categoryMinEntries).withWorker(worker.target());
+                .withCategoryMinEntries(categoryMinEntries).withPlacebo(placeboDraws, placeboSeed)
+                .withWorker(worker.target());
         request = cache.cache().map(request::withCache).orElse(request);
         request = parallel == null ? request : request.withParallel(parallel);
         return categoryAggregate == null ? request : request.withCategoryAggregate(categoryAggregate);
@@ -211,6 +229,9 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "  passes: %d in %.1f s (%.2f passes/s)%n", result.passesComputed(),
                 result.passSeconds(), result.passesPerSecond());
+        result.placeboSummary().ifPresent(p -> o.printf(Locale.ROOT, "  vs placebo (%d draws, seed %d): %d cells below"
+                + " the diagonal, %.1f%% above their placebo mean, median ratio %.3g, median difference %.3g%n",
+                placeboDraws, placeboSeed, p.cells(), 100 * p.shareAbove(), p.medianRatio(), p.medianDifference()));
         for (PublishedComparison c : result.comparisons()) {
             o.printf(Locale.ROOT, "  vs published %s: Pearson r = %.3f, Spearman r = %.3f over %d cells%s%n",
                     c.traceId(), c.pearson().r(), c.spearman().r(), c.pairs(),

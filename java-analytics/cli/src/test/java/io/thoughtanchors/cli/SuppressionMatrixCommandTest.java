@@ -1,6 +1,7 @@
 package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.analysis.suppression.PlaceboSpans;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
 import io.thoughtanchors.analysis.suppression.SparseKl;
 import io.thoughtanchors.analysis.suppression.SuppFormat;
@@ -281,6 +282,90 @@ class SuppressionMatrixCommandTest {
 
         assertEquals(2, run.status(), run.transcript());
         assertTrue(run.err().contains("topP"), run.err());
+    }
+
+    /**
+     * docs/algorithms.md §12.9: every placebo span of {@link PlaceboSpans#all} is one more pass, in calls of its own, and
+     * its cells are its nucleus averaged over each receiving sentence exactly as a real column.
+     */
+    @Test
+    void placeboSpansArePassesOfTheirOwnAveragedLikeTheRealColumns() throws IOException {
+        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
+        CliRun run = run(fake, TRACE, tmp.resolve("out"), "--placebo-draws", "2", "--placebo-seed", "9");
+        assertEquals(0, run.status(), run.transcript());
+        assertTrue(run.out().contains("vs placebo (2 draws, seed 9)"), run.out());
+
+        Path meta;
+        try (Stream<Path> files = Files.walk(tmp.resolve("cache"))) {
+            meta = files.filter(f -> f.getFileName().toString().equals("meta.json")).findFirst().orElseThrow();
+        }
+        JsonNode ranges = Json.MAPPER.readTree(meta.toFile()).get("token_ranges");
+        int[] start = Json.MAPPER.treeToValue(ranges.get("start"), int[].class);
+        int[] end = Json.MAPPER.treeToValue(ranges.get("end"), int[].class);
+        List<PlaceboSpans.Span> spans = PlaceboSpans.all(start, end, 2, 9);
+        assertTrue(spans.size() > SENTENCES, "most sentences get two placebos");
+        assertEquals(1 + SENTENCES + spans.size(), fake.variantsRequested.get());
+
+        List<LogitsQuery> queries = new ArrayList<>(fake.logitsQueries);
+        LogitsQuery baselineQuery = queries.stream().filter(q -> q.variants().get(0).isBaseline()).findFirst()
+                .orElseThrow();
+        Nucleus baseline = FakeModelWorker.answer(baselineQuery).variant(0).nucleus().orElseThrow();
+        int tokens = ((ModelInput.Tokens) baselineQuery.input()).length();
+        java.util.Map<List<Integer>, Nucleus> placeboPasses = new java.util.HashMap<>();
+        java.util.Set<List<Integer>> sentences = new java.util.HashSet<>();
+        for (int j = 0; j < SENTENCES; j++) {
+            sentences.add(List.of(start[j], end[j]));
+        }
+        for (LogitsQuery q : queries) {
+            if (q.variants().get(0).isBaseline()) {
+                continue;
+            }
+            List<List<Integer>> suppressed = q.variants().stream().map(v -> List.of(v.ranges().get(0).start(),
+                    v.ranges().get(0).end())).toList();
+            boolean real = sentences.containsAll(suppressed);
+            assertTrue(real || suppressed.stream().noneMatch(sentences::contains), "a call is real or placebo");
+            if (!real) {
+                var answer = FakeModelWorker.answer(q);
+                for (int v = 0; v < suppressed.size(); v++) {
+                    assertEquals(null, placeboPasses.put(suppressed.get(v), answer.variant(v).nucleus().orElseThrow()),
+                            "each span is suppressed once");
+                }
+            }
+        }
+        assertEquals(spans.size(), placeboPasses.size());
+
+        java.util.Map<List<Integer>, Double> written = new java.util.HashMap<>();
+        List<List<String>> rows = ReceiversCommandTest.csv(traceOut(tmp.resolve("out")).resolve("suppression_placebo.csv"));
+        assertEquals(List.of("receiving", "suppressed", "draw", "offset", "placebo_start", "placebo_end", "placebo"),
+                rows.get(0));
+        for (List<String> r : rows.subList(1, rows.size())) {
+            written.put(List.of(Integer.parseInt(r.get(0)), Integer.parseInt(r.get(4)), Integer.parseInt(r.get(5))),
+                    Double.parseDouble(r.get(6)));
+        }
+        for (PlaceboSpans.Span span : spans) {
+            SuppressionMatrix m = new SuppressionMatrix(baseline, start, end, tokens, SuppressionOptions.REFERENCE);
+            double[] column = m.addColumn(span.sentence(), placeboPasses.get(List.of(span.start(), span.end())));
+            for (int i = 0; i < SENTENCES; i++) {
+                assertEquals(column[i], written.get(List.of(i, span.start(), span.end())), 0, "span " + span + " row " + i);
+            }
+        }
+        JsonNode runJson = Json.MAPPER.readTree(tmp.resolve("out/run.json").toFile());
+        assertEquals(2, runJson.get("suppression").get("placebo_draws").asInt());
+        assertEquals(9, runJson.get("suppression").get("placebo_seed").asLong());
+        assertEquals(spans.size(), runJson.get("traces").get(0).get("placebo_passes_computed").asInt());
+
+        CliRun rerun = run(fake, TRACE, tmp.resolve("again"), "--placebo-draws", "2", "--placebo-seed", "9");
+        assertEquals(0, rerun.status(), rerun.transcript());
+        assertEquals(0, Json.MAPPER.readTree(tmp.resolve("again/run.json").toFile()).get("passes_computed").asInt(),
+                "a rerun takes every placebo from the store");
+    }
+
+    @Test
+    void negativePlaceboDrawsAreAUsageError() {
+        CliRun run = run(new FakeModelWorker(LAYERS, HEADS), TRACE, tmp.resolve("out"), "--placebo-draws", "-1");
+
+        assertEquals(2, run.status(), run.transcript());
+        assertTrue(run.err().contains("--placebo-draws"), run.err());
     }
 
     /** A one-worker run on a fresh cache: the reference matrix. */

@@ -27,6 +27,7 @@ final class ReportRun {
     /** What the input checks found, before the output folder is created. */
     private int focus;
     private Optional<double[][]> suppressionMatrix = Optional.empty();
+    private Optional<double[][]> placeboMeans = Optional.empty();
 
     private final ReportRequest request;
     private final RunEvents events;
@@ -48,7 +49,7 @@ final class ReportRun {
         ReceiversResult run = outcome.result(receivers, folder, events.warnings());
         suppression.ifPresent(s -> checkSameModel(s, run));
         ReportModel model = ReportModelBuilder.build(run, receivers.profile().name(),
-                receivers.data().toAbsolutePath().normalize().toString(), focus, suppressionMatrix);
+                receivers.data().toAbsolutePath().normalize().toString(), focus, suppressionMatrix, placeboMeans);
         Map<FigureId, String> skipped = new LinkedHashMap<>();
         List<FigureId> drawn = drawable(model, skipped);
         try (StageProgress progress = new StageProgress(events, Stage.FIGURES, drawn.size())) {
@@ -72,6 +73,7 @@ final class ReportRun {
         suppressionMatrix = suppression.map(s -> s.matrix(plan.id()).orElseThrow(() -> PipelineException.badInput(
                 "results missing for Figure 6: " + s.file(plan.id()) + " does not exist (run ta suppression-matrix"
                         + " on trace " + plan.id() + ", or pick another --trace)", null)));
+        placeboMeans = suppression.flatMap(s -> s.placeboMeans(plan.id(), plan.layout().size()));
         suppressionMatrix.ifPresent(e -> {
             if (e.length != plan.layout().size()) {
                 throw PipelineException.badInput("the suppression matrix of " + plan.id() + " has " + e.length

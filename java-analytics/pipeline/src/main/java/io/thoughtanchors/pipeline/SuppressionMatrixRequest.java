@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooli
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
 import io.thoughtanchors.data.DataOptions;
+import io.thoughtanchors.pipeline.suppression.Placebo;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
 import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.NucleusSpec;
@@ -31,13 +32,14 @@ import java.util.OptionalInt;
  * @param batchSize          variants per forward inside the worker
  * @param parallel           Logits calls in flight; empty = two per worker
  * @param categoryAggregate  per-trace aggregate of a category pair; empty = the profile's
+ * @param placebo            placebo suppressions per sentence (docs/algorithms.md §12.9); {@link Placebo#OFF} by default
  */
 public record SuppressionMatrixRequest(Path data, DataOptions dataOptions, Path out, boolean force, Optional<Path> cache, Profile profile,
                                        AnalysisOptions options, SuppressionOptions kl, NucleusSpec nucleus,
                                        boolean fullRecompute, Kernel kernel, int variantsPerCall, int batchSize,
                                        OptionalInt parallel, DistancePooling distancePooling,
                                        Optional<CategoryAggregate> categoryAggregate, int categoryMinEntries,
-                                       WorkerTarget worker) {
+                                       Placebo placebo, WorkerTarget worker) {
 
     public SuppressionMatrixRequest {
         Objects.requireNonNull(data, "data");
@@ -52,6 +54,7 @@ public record SuppressionMatrixRequest(Path data, DataOptions dataOptions, Path 
         Objects.requireNonNull(parallel, "parallel");
         Objects.requireNonNull(distancePooling, "distancePooling");
         Objects.requireNonNull(categoryAggregate, "categoryAggregate");
+        Objects.requireNonNull(placebo, "placebo");
         Objects.requireNonNull(worker, "worker");
         if (batchSize < 1 || variantsPerCall < 1) {
             throw PipelineException.invalidRequest("--batch-size and --variants-per-call must be at least 1, got "
@@ -71,103 +74,116 @@ public record SuppressionMatrixRequest(Path data, DataOptions dataOptions, Path 
         return new SuppressionMatrixRequest(data, DataOptions.defaults(), out, false, Optional.empty(), Profile.RECOMMENDED,
                 Profile.RECOMMENDED.options(), SuppressionOptions.REFERENCE, NucleusSpec.REFERENCE, false,
                 Kernel.MASK, 8, 1, OptionalInt.empty(), DistancePooling.MEAN_OF_TRACE_MEANS, Optional.empty(), 1,
-                WorkerTarget.none());
+                Placebo.OFF, WorkerTarget.none());
     }
 
     public SuppressionMatrixRequest withDataOptions(DataOptions dataOptions) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus,
                 fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
-                categoryMinEntries, worker);
+                categoryMinEntries, placebo, worker);
     }
 
     public SuppressionMatrixRequest withForce(boolean force) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withCache(Path cache) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, Optional.of(cache), profile, options, kl, nucleus,
                 fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
-                categoryMinEntries, worker);
+                categoryMinEntries, placebo, worker);
     }
 
     /** This profile with its own options (replacing any options set before). */
     public SuppressionMatrixRequest withProfile(Profile profile) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, profile.options(), kl, nucleus,
                 fullRecompute, kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate,
-                categoryMinEntries, worker);
+                categoryMinEntries, placebo, worker);
     }
 
     public SuppressionMatrixRequest withOptions(AnalysisOptions options) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withKl(SuppressionOptions kl) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withNucleus(NucleusSpec nucleus) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withFullRecompute(boolean fullRecompute) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withKernel(Kernel kernel) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withVariantsPerCall(int variantsPerCall) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withBatchSize(int batchSize) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withParallel(int parallel) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, OptionalInt.of(parallel), distancePooling, categoryAggregate,
-                categoryMinEntries, worker);
+                categoryMinEntries, placebo, worker);
     }
 
     public SuppressionMatrixRequest withDistancePooling(DistancePooling distancePooling) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withCategoryAggregate(CategoryAggregate aggregate) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, Optional.of(aggregate),
-                categoryMinEntries, worker);
+                categoryMinEntries, placebo, worker);
     }
 
     public SuppressionMatrixRequest withCategoryMinEntries(int minEntries) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
-                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, minEntries, worker);
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, minEntries, placebo, worker);
+    }
+
+    /** Up to {@code draws} placebo spans per sentence, drawn with {@code seed} (docs/algorithms.md §12.9); 0 = off. */
+    public SuppressionMatrixRequest withPlacebo(int draws, long seed) {
+        Placebo placebo;
+        try {
+            placebo = new Placebo(draws, seed);
+        } catch (IllegalArgumentException e) {
+            throw PipelineException.invalidRequest(e.getMessage());
+        }
+        return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
+                kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
+                placebo, worker);
     }
 
     public SuppressionMatrixRequest withWorker(WorkerTarget worker) {
         return new SuppressionMatrixRequest(data, dataOptions, out, force, cache, profile, options, kl, nucleus, fullRecompute,
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, categoryMinEntries,
-                worker);
+                placebo, worker);
     }
 
     /** The category aggregate used: the one asked for, else the profile's. */

@@ -1,5 +1,7 @@
 package io.thoughtanchors.pipeline;
 
+import io.thoughtanchors.analysis.suppression.PlaceboComparison;
+import io.thoughtanchors.analysis.suppression.PlaceboSpans;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.CategoryPair;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistanceCurve;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.PairStat;
@@ -44,7 +46,8 @@ public record SuppressionMatrixResult(SuppressionMatrixRequest request, ModelInf
      * One trace's matrices: {@code raw} is E (row = receiving sentence i, column = suppressed sentence j, every
      * cell), {@code normalised} has {@code j ≥ i} masked and each row's mean subtracted.
      */
-    public record TraceMatrix(TracePlan plan, TraceSuppression.Result passes, double[][] raw, double[][] normalised) {
+    public record TraceMatrix(TracePlan plan, TraceSuppression.Result passes, double[][] raw, double[][] normalised,
+                              Optional<TracePlacebo> placebo) {
 
         public String traceId() {
             return plan.id();
@@ -65,6 +68,29 @@ public record SuppressionMatrixResult(SuppressionMatrixRequest request, ModelInf
             List<String> chunks = plan.trace().chunks();
             return Arrays.stream(labelIndex()).mapToObj(l -> l >= 0 && l < chunks.size() ? chunks.get(l) : "").toList();
         }
+    }
+
+    /**
+     * A trace's placebo suppressions (docs/algorithms.md §12.9): the spans, each span's cells
+     * ({@code values.get(s)[i]}, receiving sentence i), every compared cell below the diagonal and their summary.
+     */
+    public record TracePlacebo(List<PlaceboSpans.Span> spans, List<double[]> values,
+                               List<PlaceboComparison.Cell> cells, PlaceboComparison.Summary summary) {
+
+        public TracePlacebo {
+            spans = List.copyOf(spans);
+            values = List.copyOf(values);
+            cells = List.copyOf(cells);
+        }
+    }
+
+    /** The placebo summary over every trace's compared cells; empty when the run had no placebos. */
+    public Optional<PlaceboComparison.Summary> placeboSummary() {
+        if (!request.placebo().on()) {
+            return Optional.empty();
+        }
+        return Optional.of(PlaceboComparison.summary(traces.stream().flatMap(t -> t.placebo().stream())
+                .flatMap(p -> p.cells().stream()).toList()));
     }
 
     public double passesPerSecond() {

@@ -1,10 +1,12 @@
 package io.thoughtanchors.pipeline;
 
+import io.thoughtanchors.analysis.suppression.PlaceboComparison;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
 import io.thoughtanchors.analysis.suppression.SuppFormat;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging;
 import io.thoughtanchors.pipeline.PipelineListener.Stage;
 import io.thoughtanchors.pipeline.SuppressionMatrixResult.TraceMatrix;
+import io.thoughtanchors.pipeline.SuppressionMatrixResult.TracePlacebo;
 import io.thoughtanchors.pipeline.cache.AttentionCache;
 import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.pipeline.output.OutputFolder;
@@ -79,7 +81,8 @@ final class SuppressionMatrixRun {
             settings = requested.forWorker(model);
             SuppressionInputs inputs = new SuppressionInputs(link.worker(), model, request.options(),
                     new AttentionCache(cacheRoot, events::warning));
-            TraceSuppression runner = new TraceSuppression(link, settings, inputs, executor, progress, events);
+            TraceSuppression runner = new TraceSuppression(link, settings, request.placebo(), inputs, executor,
+                    progress, events);
             for (TracePlan plan : plans) {
                 SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(),
                         request.options().sentenceSource(), request.options().boundaryMode(),
@@ -122,7 +125,7 @@ final class SuppressionMatrixRun {
         timings.put("total", ReceiversRun.seconds(t0, t3));
         SuppressionRunReport report = new SuppressionRunReport(started, request.data().toAbsolutePath().normalize(),
                 request.dataOptions(), output.dir(), cacheRoot, workerJson, model, request.profile(), request.options(),
-                request.kl(), settings, inFlight, request.distancePooling(), request.effectiveCategoryAggregate(),
+                request.kl(), settings, request.placebo(), inFlight, request.distancePooling(), request.effectiveCategoryAggregate(),
                 request.categoryMinEntries(), results, kept.leftOut(), notComputed, timings, events.warnings());
         output.write(OutputFolder.RUN_JSON, Json.write(report.toJson()));
         return new SuppressionMatrixResult(request, model, matrices, byDistance, byCategoryPair, notComputed,
@@ -132,7 +135,15 @@ final class SuppressionMatrixRun {
 
     private static TraceMatrix matrices(TraceSuppression.Result r, SuppressionMatrixRequest request) {
         double[][] raw = KlColumns.matrix(r.plan().id(), r.baseline(), r.input().input(), r.columns(), request.kl());
-        return new TraceMatrix(r.plan(), r, raw, RowNormalisation.normalise(raw));
+        Optional<TracePlacebo> placebo = Optional.empty();
+        if (request.placebo().on()) {
+            List<double[]> values = KlColumns.placeboCells(r.plan().id(), r.baseline(), r.input().input(),
+                    r.placeboSpans(), r.placeboColumns(), request.kl());
+            List<PlaceboComparison.Cell> cells = PlaceboComparison.cells(raw, values, r.placeboSpans(),
+                    r.input().input().ranges().start(), r.input().input().ranges().end(), request.kl().takeLog());
+            placebo = Optional.of(new TracePlacebo(r.placeboSpans(), values, cells, PlaceboComparison.summary(cells)));
+        }
+        return new TraceMatrix(r.plan(), r, raw, RowNormalisation.normalise(raw), placebo);
     }
 
     private static List<PublishedComparison> writeResults(OutputFolder output, List<TraceMatrix> matrices,
@@ -147,6 +158,10 @@ final class SuppressionMatrixRun {
             output.write(dir + "suppression_matrix_normalised.csv",
                     SuppressionTables.matrix("E_normalised", m.normalised()).csv());
             output.write(dir + "step_importance_supp.json", SuppFormat.toJson(m.normalised(), m.texts()));
+            m.placebo().ifPresent(p -> {
+                output.write(dir + SuppressionTables.PLACEBO_FILE, SuppressionTables.placebo(p.spans(), p.values()).csv());
+                output.write(dir + SuppressionTables.VS_PLACEBO_FILE, SuppressionTables.vsPlacebo(p.cells()).csv());
+            });
             m.plan().trace().stepImportanceSupp().ifPresent(published -> {
                 PublishedComparison c = PublishedComparison.of(m.traceId(), m.normalised(), m.labelIndex(),
                         published);
@@ -157,6 +172,13 @@ final class SuppressionMatrixRun {
         output.write("suppression_by_distance.csv", SuppressionTables.byDistance(byDistance).csv());
         output.write("suppression_by_category_pair.csv", SuppressionTables.byCategoryPair(byCategoryPair.orElse(Map.of()))
                 .csv());
+        if (matrices.stream().anyMatch(m -> m.placebo().isPresent())) {
+            Map<String, PlaceboComparison.Summary> byTrace = new LinkedHashMap<>();
+            matrices.forEach(m -> m.placebo().ifPresent(p -> byTrace.put(m.traceId(), p.summary())));
+            output.write("suppression_placebo_summary.csv", SuppressionTables.placeboSummary(byTrace,
+                    PlaceboComparison.summary(matrices.stream().flatMap(m -> m.placebo().stream())
+                            .flatMap(p -> p.cells().stream()).toList())).csv());
+        }
         if (!comparisons.isEmpty()) {
             output.write("published_comparison.csv", SuppressionTables.comparisons(comparisons).csv());
         }

@@ -275,6 +275,7 @@ public final class HtmlReport {
             }
             o.set("meanByDistance", numbers(p.meanByDistance()));
             o.set("seByDistance", numbers(p.seByDistance()));
+            o.set("placeboByDistance", p.hasPlacebo() ? numbers(p.placeboByDistance()) : NODES.nullNode());
             return o;
         }).orElse(NODES.nullNode()));
 

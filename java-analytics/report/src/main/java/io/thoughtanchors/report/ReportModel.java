@@ -218,18 +218,32 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
      * @param colourHigh  high end of the colour range
      * @param distance    sentence distance i − j of the trace average curve
      * @param meanByDistance mean entry at each distance; {@code seByDistance} its standard error
+     * @param placeboByDistance at each distance the mean of the cells' placebo means, row-normalised with the real
+     *                    rows' means (docs/algorithms.md §12.9); empty when the run had no placebos
      */
     public record Suppression(String traceId, double[][] normalised, double colourLow, double colourHigh,
-                              int[] distance, double[] meanByDistance, double[] seByDistance) {
+                              int[] distance, double[] meanByDistance, double[] seByDistance,
+                              double[] placeboByDistance) {
         public Suppression {
-            if (meanByDistance.length != distance.length || seByDistance.length != distance.length) {
-                throw new IllegalArgumentException("distance, mean and standard error differ in length");
+            if (meanByDistance.length != distance.length || seByDistance.length != distance.length
+                    || (placeboByDistance.length != 0 && placeboByDistance.length != distance.length)) {
+                throw new IllegalArgumentException("distance, mean, standard error and placebo differ in length");
             }
             for (double[] row : normalised) {
                 if (row.length != normalised.length) {
                     throw new IllegalArgumentException("the suppression matrix is not square");
                 }
             }
+        }
+
+        /** Without placebos. */
+        public Suppression(String traceId, double[][] normalised, double colourLow, double colourHigh, int[] distance,
+                           double[] meanByDistance, double[] seByDistance) {
+            this(traceId, normalised, colourLow, colourHigh, distance, meanByDistance, seByDistance, new double[0]);
+        }
+
+        public boolean hasPlacebo() {
+            return placeboByDistance.length > 0;
         }
     }
 }

@@ -318,18 +318,27 @@ public final class StaticFigures {
         Arrays.setAll(upper, d -> mean[d] + suppression.seByDistance()[d]);
         Arrays.setAll(lower, d -> mean[d] - suppression.seByDistance()[d]);
         Color band = FigurePalette.translucent(FigurePalette.MAIN, 150);
-        List<Plot> plots = List.of(
+        List<Plot> plots = new ArrayList<>(List.of(
                 PolylinePlot.dashed(distance, upper, band),
                 PolylinePlot.dashed(distance, lower, band),
-                PolylinePlot.solid(distance, mean, FigurePalette.MAIN, THICK_LINE));
-        Canvas canvas = canvas(PlotRange.of(distance), PlotRange.of(mean, upper, lower).including(0), plots);
+                PolylinePlot.solid(distance, mean, FigurePalette.MAIN, THICK_LINE)));
+        double[] placebo = suppression.placeboByDistance();
+        if (suppression.hasPlacebo()) {
+            plots.add(PolylinePlot.solid(distance, placebo, FigurePalette.REFERENCE, THICK_LINE));
+        }
+        Canvas canvas = canvas(PlotRange.of(distance), (suppression.hasPlacebo()
+                ? PlotRange.of(mean, upper, lower, placebo) : PlotRange.of(mean, upper, lower)).including(0), plots);
         double[] edges = {canvas.getLowerBounds()[0], canvas.getUpperBounds()[0]};
         canvas.add(PolylinePlot.solid(edges, new double[]{0, 0}, FigurePalette.REFERENCE, THIN_LINE));
         canvas.setAxisLabels("sentence distance i − j", "mean row-normalised ln KL");
-        List<LegendEntry> legend = List.of(
+        List<LegendEntry> legend = new ArrayList<>(List.of(
                 new LegendEntry("mean at each distance", FigurePalette.MAIN, Glyph.THICK_LINE),
                 new LegendEntry("± 1 standard error", band, Glyph.DASHED_LINE),
-                new LegendEntry("no effect", FigurePalette.REFERENCE, Glyph.LINE));
+                new LegendEntry("no effect", FigurePalette.REFERENCE, Glyph.LINE)));
+        if (suppression.hasPlacebo()) {
+            legend.add(new LegendEntry("placebo spans (docs/algorithms.md §12.9)", FigurePalette.REFERENCE,
+                    Glyph.THICK_LINE));
+        }
         return header(new FigurePage(canvas, FigurePage.WITH_LEGEND).legend(legend), model,
                 "Suppression effect by sentence distance", "trace " + suppression.traceId());
     }

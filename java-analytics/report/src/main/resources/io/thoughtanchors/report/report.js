@@ -336,7 +336,7 @@
     const band = s.seByDistance.map((se) => (se == null ? null : 2 * se));
     return {
       ...base(el, 'Suppression effect by sentence distance', [`trace ${s.traceId}`, 'mean ± standard error'], { bottom: 70 }),
-      legend: { bottom: 4, data: ['mean', { name: '± 1 SE', icon: 'rect' }] },
+      legend: { bottom: 4, data: ['mean', { name: '± 1 SE', icon: 'rect' }, ...(s.placeboByDistance ? ['placebo mean'] : [])] },
       xAxis: { type: 'value', min: 'dataMin', max: 'dataMax', ...axisName('distance i − j (sentences)', 28) },
       yAxis: { type: 'value', scale: true, ...axisName('mean row-normalised ln KL', 44) },
       tooltip: {
@@ -344,7 +344,8 @@
         formatter: (params) => {
           const k = params[0].dataIndex;
           return `<div class="tt-head">distance ${esc(s.distance[k])}</div>`
-            + valueHtml('mean', s.meanByDistance[k]) + valueHtml('standard error', s.seByDistance[k]);
+            + valueHtml('mean', s.meanByDistance[k]) + valueHtml('standard error', s.seByDistance[k])
+            + (s.placeboByDistance ? valueHtml('placebo mean', s.placeboByDistance[k]) : '');
         },
       },
       // The band is two stacked lines: the lower edge, then its width filled. stackStrategy 'all': the default
@@ -359,6 +360,11 @@
           lineStyle: { opacity: 0 }, areaStyle: { color: 'rgba(178, 24, 43, 0.18)' }, itemStyle: { color: 'rgba(178, 24, 43, 0.35)' },
         },
         { type: 'line', name: 'mean', data: at(s.meanByDistance), showSymbol: false, itemStyle: { color: '#b2182b' }, lineStyle: { width: 2 } },
+        // docs/algorithms.md §12.9: the same cells' placebo spans, normalised with the real rows' means
+        ...(s.placeboByDistance ? [{
+          type: 'line', name: 'placebo mean', data: at(s.placeboByDistance), showSymbol: false,
+          itemStyle: { color: '#4d4d4d' }, lineStyle: { width: 2, type: 'dashed' },
+        }] : []),
       ],
     };
   }

@@ -110,7 +110,12 @@ final class SampleModels {
                 mean[d - 1] = 2.0 / d;
                 se[d - 1] = 0.1;
             }
-            suppression = Optional.of(new ReportModel.Suppression(traceIds.get(0), e, -0.3, 1.2, distance, mean, se));
+            double[] placebo = new double[n - 1];
+            for (int d = 1; d < n; d++) {
+                placebo[d - 1] = 0.5 / d; // placebo spans (docs/algorithms.md §12.9) below the real curve
+            }
+            suppression = Optional.of(new ReportModel.Suppression(traceIds.get(0), e, -0.3, 1.2, distance, mean, se,
+                    placebo));
         }
         ReportModel.RunSettings settings = new ReportModel.RunSettings("Thought Anchors white-box report",
                 "tiny-qwen2", "float32", true, "RECOMMENDED",

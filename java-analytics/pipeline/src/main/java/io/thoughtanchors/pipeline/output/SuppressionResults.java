@@ -69,6 +69,44 @@ public final class SuppressionResults {
         }
     }
 
+    /**
+     * Each cell's placebo mean from {@code <trace id>/suppression_vs_placebo.csv} (docs/algorithms.md §12.9), NaN where
+     * the run compared none; empty when the run had no placebos.
+     */
+    public Optional<double[][]> placeboMeans(String traceId, int sentences) {
+        Path file = dir.resolve(traceId).resolve(SuppressionTables.VS_PLACEBO_FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        double[][] means = new double[sentences][sentences];
+        for (double[] row : means) {
+            java.util.Arrays.fill(row, Double.NaN);
+        }
+        try {
+            List<String> lines = Files.readAllLines(file);
+            if (lines.isEmpty() || !lines.get(0).equals(String.join(",", SuppressionTables.VS_PLACEBO_COLUMNS))) {
+                throw PipelineException.badInput(file + " does not start with the header "
+                        + String.join(",", SuppressionTables.VS_PLACEBO_COLUMNS), null);
+            }
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",", -1);
+                int i = Integer.parseInt(cells[0]);
+                int j = Integer.parseInt(cells[1]);
+                if (cells.length != SuppressionTables.VS_PLACEBO_COLUMNS.size() || j >= i || i >= sentences) {
+                    throw PipelineException.badInput(file + ": bad row " + line + " for " + sentences + " sentences",
+                            null);
+                }
+                means[i][j] = Double.parseDouble(cells[3]);
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw PipelineException.badInput("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return Optional.of(means);
+    }
+
     public Path file(String traceId) {
         return dir.resolve(traceId).resolve(MATRIX_FILE);
     }

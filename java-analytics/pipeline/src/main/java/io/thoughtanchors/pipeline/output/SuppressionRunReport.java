@@ -7,6 +7,7 @@ import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
 import io.thoughtanchors.data.DataOptions;
 import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.pipeline.suppression.Placebo;
 import io.thoughtanchors.pipeline.suppression.TraceSuppression;
 import io.thoughtanchors.worker.ModelInfo;
 
@@ -21,7 +22,7 @@ import java.util.Map;
 public record SuppressionRunReport(Instant started, Path data, DataOptions dataOptions, Path output, Path cache,
                                    Map<String, Object> worker, ModelInfo model, Profile profile,
                                    AnalysisOptions options, SuppressionOptions klOptions,
-                                   TraceSuppression.Settings settings, int parallel, DistancePooling distancePooling,
+                                   TraceSuppression.Settings settings, Placebo placebo, int parallel, DistancePooling distancePooling,
                                    CategoryAggregate categoryAggregate, int categoryMinEntries,
                                    List<TraceSuppression.Result> results, Map<String, String> leftOut,
                                    Map<String, String> notComputed, Map<String, Double> timingsSeconds,
@@ -65,6 +66,12 @@ public record SuppressionRunReport(Instant started, Path data, DataOptions dataO
         m.put("distance_pooling", distancePooling.name());
         m.put("category_aggregate", categoryAggregate.name());
         m.put("category_min_entries", categoryMinEntries);
+        m.put("placebo_draws", placebo.draws());
+        m.put("placebo_seed", placebo.seed());
+        if (placebo.on()) {
+            m.put("placebo_rule", "per sentence j up to placebo_draws spans [a_j - s, b_j - s), distinct seeded"
+                    + " offsets 1 <= s <= min(len_j - 1, a_j - max(a_0, 1)) (docs/algorithms.md §12.9)");
+        }
         return m;
     }
 
@@ -91,9 +98,23 @@ public record SuppressionRunReport(Instant started, Path data, DataOptions dataO
             row.put("baseline_from_store", r.baselineFromStore());
             row.put("columns_from_store", r.columnsFromStore());
             row.put("passes_computed", computedPasses(r));
+            if (placebo.on()) {
+                row.put("placebo_spans", r.placeboSpans().size());
+                row.put("placebos_from_store", r.placebosFromStore());
+                row.put("placebo_passes_computed", r.passes().stream().mapToInt(p -> p.placebos().size()).sum());
+                row.put("real_call_seconds", r.passes().stream().filter(p -> !p.columns().isEmpty())
+                        .mapToDouble(TraceSuppression.PassTiming::seconds).sum());
+                row.put("placebo_call_seconds", r.passes().stream().filter(p -> !p.placebos().isEmpty())
+                        .mapToDouble(TraceSuppression.PassTiming::seconds).sum());
+            }
             row.put("passes", r.passes().stream().map(p -> {
                 Map<String, Object> pass = new LinkedHashMap<>();
-                pass.put("suppressed", p.columns().isEmpty() ? "baseline" : p.columns());
+                if (!p.placebos().isEmpty()) {
+                    pass.put("placebo_spans", p.placebos().stream().map(s -> List.of(s.sentence(), s.start(), s.end()))
+                            .toList());
+                } else {
+                    pass.put("suppressed", p.columns().isEmpty() ? "baseline" : p.columns());
+                }
                 pass.put("seconds", p.seconds());
                 pass.put("attempts", p.attempts());
                 return pass;
@@ -105,7 +126,7 @@ public record SuppressionRunReport(Instant started, Path data, DataOptions dataO
 
     /** Forward passes (variants) this run asked for, the baseline included. */
     public static int computedPasses(TraceSuppression.Result r) {
-        return r.passes().stream().mapToInt(p -> Math.max(1, p.columns().size())).sum();
+        return r.passes().stream().mapToInt(TraceSuppression.PassTiming::variants).sum();
     }
 
     public int computedPasses() {

@@ -22,6 +22,7 @@ import io.thoughtanchors.worker.ModelInfo;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +45,10 @@ public final class ReportModelBuilder {
     /**
      * @param focus       index of the trace drawn sentence by sentence
      * @param suppression that trace's raw suppression matrix E (docs/algorithms.md §12), if one was given
+     * @param placeboMeans each cell's placebo mean (docs/algorithms.md §12.9), NaN where none, if the run had placebos
      */
     public static ReportModel build(ReceiversResult run, String profile, String dataPath, int focus,
-                                    Optional<double[][]> suppression) {
+                                    Optional<double[][]> suppression, Optional<double[][]> placeboMeans) {
         ReceiverHeadResult r = run.analysis();
         List<Head> top = r.ranking().topHeads();
         if (top.isEmpty()) {
@@ -71,7 +73,13 @@ public final class ReportModelBuilder {
         return new ReportModel(settings(run, profile, dataPath), kurtosis(r),
                 r.reliabilityAlternating().map(ReportModelBuilder::reliability), r.categories().map(c -> categories(c,
                 r.traceIds())), sentences, focusTrace(run, focus, top.get(0)), blackBox(r, sentences),
-                suppression.map(e -> suppression(focusId, e)), notComputed);
+                suppression.map(e -> suppression(focusId, e, placeboMeans)), notComputed);
+    }
+
+    /** Without placebos. */
+    public static ReportModel build(ReceiversResult run, String profile, String dataPath, int focus,
+                                    Optional<double[][]> suppression) {
+        return build(run, profile, dataPath, focus, suppression, Optional.empty());
     }
 
     private static ReportModel.RunSettings settings(ReceiversResult run, String profile, String dataPath) {
@@ -180,6 +188,14 @@ public final class ReportModelBuilder {
      * set to the 99th percentile for display, as the paper's script does (step 3).
      */
     public static ReportModel.Suppression suppression(String traceId, double[][] raw) {
+        return suppression(traceId, raw, Optional.empty());
+    }
+
+    /**
+     * With placebos, Figure 6B also draws their curve: each cell's placebo mean minus its row's real mean (the
+     * offset §12.5 removes from the real cell), averaged by distance like the real cells.
+     */
+    public static ReportModel.Suppression suppression(String traceId, double[][] raw, Optional<double[][]> placeboMeans) {
         double[][] normalised = RowNormalisation.normalise(raw);
         RowNormalisation.ColourRange range = RowNormalisation.colourRange(normalised);
         if (!Double.isFinite(range.vmin()) || !Double.isFinite(range.vmax())) {
@@ -188,9 +204,40 @@ public final class ReportModelBuilder {
         }
         SuppressionAveraging.DistanceCurve curve = SuppressionAveraging.byDistance(List.<double[][]>of(normalised),
                 SuppressionAveraging.DistancePooling.POOL_ENTRIES);
+        double[] placebo = placeboMeans.map(p -> placeboByDistance(raw, p, curve.distance())).orElse(new double[0]);
         return new ReportModel.Suppression(traceId, RowNormalisation.withDisplayDiagonal(normalised), range.vmin(),
                 range.vmax(), curve.distance(),
-                curve.mean(), curve.standardError());
+                curve.mean(), curve.standardError(), placebo);
+    }
+
+    private static double[] placeboByDistance(double[][] raw, double[][] placeboMeans, int[] distances) {
+        int n = raw.length;
+        double[][] shifted = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(shifted[i], Double.NaN);
+            double sum = 0;
+            int count = 0;
+            for (int j = 0; j < i; j++) {
+                if (!Double.isNaN(raw[i][j])) {
+                    sum += raw[i][j];
+                    count++;
+                }
+            }
+            for (int j = 0; j < i && count > 0; j++) {
+                shifted[i][j] = placeboMeans[i][j] - sum / count;
+            }
+        }
+        SuppressionAveraging.DistanceCurve curve = SuppressionAveraging.byDistance(List.<double[][]>of(shifted),
+                SuppressionAveraging.DistancePooling.POOL_ENTRIES);
+        double[] out = new double[distances.length];
+        Arrays.fill(out, Double.NaN);
+        for (int k = 0; k < curve.size(); k++) {
+            int at = Arrays.binarySearch(distances, curve.distance()[k]);
+            if (at >= 0) {
+                out[at] = curve.mean()[k];
+            }
+        }
+        return out;
     }
 
     private static ReportModel.HeadRef ref(Head h) {

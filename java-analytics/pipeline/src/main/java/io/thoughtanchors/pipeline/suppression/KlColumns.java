@@ -1,10 +1,17 @@
 package io.thoughtanchors.pipeline.suppression;
 
 import io.thoughtanchors.analysis.suppression.KlMode;
+import io.thoughtanchors.analysis.suppression.PlaceboSpans;
 import io.thoughtanchors.analysis.suppression.SuppressionMatrix;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.worker.Nucleus;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Between the passes and the matrix, both through {@link SuppressionMatrix}: per suppressed pass, the divergences
@@ -57,6 +64,29 @@ public final class KlColumns {
             m.addColumn(column.column(), kappa);
         }
         return m.matrix();
+    }
+
+    /**
+     * Each placebo span's cells (docs/algorithms.md §12.9): {@code result.get(s)[i]} is span s's value for receiving
+     * sentence i, from its pass's κ exactly as {@link #matrix} builds {@code E[i][j]} (one matrix per draw, the span
+     * in its sentence's column).
+     */
+    public static List<double[]> placeboCells(String traceId, Nucleus baseline, SuppressionInput input,
+                                              List<PlaceboSpans.Span> spans, PositionKl[] placeboColumns,
+                                              SuppressionOptions options) {
+        List<double[]> cells = new ArrayList<>(Collections.nCopies(spans.size(), (double[]) null));
+        int draws = spans.stream().mapToInt(s -> s.draw() + 1).max().orElse(0);
+        for (int r = 0; r < draws; r++) {
+            int draw = r;
+            int[] ofDraw = IntStream.range(0, spans.size()).filter(s -> spans.get(s).draw() == draw).toArray();
+            double[][] p = matrix(traceId, baseline, input,
+                    Arrays.stream(ofDraw).mapToObj(s -> placeboColumns[s]).toArray(PositionKl[]::new), options);
+            for (int s : ofDraw) {
+                int j = spans.get(s).sentence();
+                cells.set(s, Arrays.stream(p).mapToDouble(row -> row[j]).toArray());
+            }
+        }
+        return cells;
     }
 
     private static SuppressionMatrix matrix(Nucleus baseline, SuppressionInput input, SuppressionOptions options) {

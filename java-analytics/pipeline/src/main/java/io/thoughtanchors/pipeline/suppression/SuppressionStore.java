@@ -1,6 +1,7 @@
 package io.thoughtanchors.pipeline.suppression;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.analysis.suppression.PlaceboSpans;
 import io.thoughtanchors.analysis.text.TokenRanges;
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.data.AtomicFiles;
@@ -25,6 +26,7 @@ import java.util.function.Consumer;
  *   meta.json        format, the key, the model's Describe answer, token ranges, input token ids
  *   baseline.nucleus the unsuppressed pass ({@link NucleusFile})
  *   kl-NNNN.bin      per suppressed sentence j, κ at every position under both KL modes ({@link PositionKl})
+ *   placebo-SSSSS-EEEEE.bin  per placebo span [S, E) of sentence j (docs/algorithms.md §12.9), the same, column j
  * </pre>
  * Every file is written atomically as soon as its pass finishes, so an interrupted run keeps what it finished
  * and a rerun computes only what is missing. Every file carries a checksum of its content ({@link Checksums}); a
@@ -115,6 +117,28 @@ public final class SuppressionStore {
     Path writeColumn(PositionKl kl) {
         write(columnFile(kl.column()), () -> kl.write(columnFile(kl.column())));
         return columnFile(kl.column());
+    }
+
+    Optional<PositionKl> readPlacebo(PlaceboSpans.Span span, int numTokens) {
+        Path file = placeboFile(span);
+        return read(file, () -> {
+            PositionKl kl = PositionKl.read(file);
+            if (kl.column() != span.sentence() || kl.positions() != numTokens) {
+                throw new IOException("holds column " + kl.column() + " over " + kl.positions()
+                        + " positions, expected the placebo of sentence " + span.sentence() + " over " + numTokens);
+            }
+            return kl;
+        });
+    }
+
+    /** @return the file written */
+    Path writePlacebo(PlaceboSpans.Span span, PositionKl kl) {
+        write(placeboFile(span), () -> kl.write(placeboFile(span)));
+        return placeboFile(span);
+    }
+
+    private Path placeboFile(PlaceboSpans.Span span) {
+        return dir.resolve(String.format(Locale.ROOT, "placebo-%05d-%05d.bin", span.start(), span.end()));
     }
 
     private Path baselineFile() {

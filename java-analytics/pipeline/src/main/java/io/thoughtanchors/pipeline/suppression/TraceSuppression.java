@@ -1,5 +1,6 @@
 package io.thoughtanchors.pipeline.suppression;
 
+import io.thoughtanchors.analysis.suppression.PlaceboSpans;
 import io.thoughtanchors.pipeline.PipelineException;
 import io.thoughtanchors.pipeline.PipelineListener;
 import io.thoughtanchors.pipeline.StageProgress;
@@ -23,9 +24,11 @@ import java.util.Optional;
 
 /**
  * One trace's suppression passes: the baseline, then one pass per sentence j with keys {@code [a_j, b_j)} masked
- * in every head of every layer, grouped {@code batchSize} sentences per Logits call and run concurrently. What the
- * store already holds is not recomputed; each finished pass is stored at once. Columns are independent and
- * assembled by j, so the result does not depend on how many workers answered or in which order.
+ * in every head of every layer, grouped {@code batchSize} sentences per Logits call and run concurrently, then
+ * (when asked for) one pass per placebo span (docs/algorithms.md §12.9) in Logits calls of their own, so that their
+ * cost is measured apart. What the store already holds is not recomputed; each finished pass is stored at once.
+ * Columns are independent and assembled by j (placebos by span), so the result does not depend on how many workers
+ * answered or in which order.
  */
 public final class TraceSuppression {
 
@@ -53,13 +56,25 @@ public final class TraceSuppression {
         }
     }
 
-    /** A Logits call: the sentences it suppressed (empty = the baseline), wall time, attempts. */
-    public record PassTiming(List<Integer> columns, double seconds, int attempts) {
+    /**
+     * A Logits call: the sentences it suppressed (both empty = the baseline) or the placebo spans it suppressed,
+     * wall time, attempts.
+     */
+    public record PassTiming(List<Integer> columns, List<PlaceboSpans.Span> placebos, double seconds, int attempts) {
+
+        /** Forward passes (variants) of this call, the baseline counting one. */
+        public int variants() {
+            return Math.max(1, columns.size() + placebos.size());
+        }
     }
 
-    /** Everything the outputs need; {@code columns[j]} holds κ of sentence j's pass. */
+    /**
+     * Everything the outputs need; {@code columns[j]} holds κ of sentence j's pass, {@code placeboColumns[s]} κ of
+     * the pass of {@code placeboSpans.get(s)} (its column is its sentence j).
+     */
     public record Result(TracePlan plan, SuppressionInputs.Resolved input, SuppressionStore store, Nucleus baseline,
                   boolean baselineFromStore, PositionKl[] columns, List<Integer> columnsFromStore,
+                  List<PlaceboSpans.Span> placeboSpans, PositionKl[] placeboColumns, int placebosFromStore,
                   List<PassTiming> passes) {
     }
 
@@ -69,11 +84,13 @@ public final class TraceSuppression {
     private final PassExecutor executor;
     private final StageProgress progress;
     private final PipelineListener listener;
+    private final Placebo placebo;
 
-    public TraceSuppression(WorkerLink link, Settings settings, SuppressionInputs inputs, PassExecutor executor,
-                            StageProgress progress, PipelineListener listener) {
+    public TraceSuppression(WorkerLink link, Settings settings, Placebo placebo, SuppressionInputs inputs,
+                            PassExecutor executor, StageProgress progress, PipelineListener listener) {
         this.link = link;
         this.settings = settings;
+        this.placebo = placebo;
         this.inputs = inputs;
         this.executor = executor;
         this.progress = progress;
@@ -83,9 +100,12 @@ public final class TraceSuppression {
     public Result run(TracePlan plan, SuppressionStore store) {
         SuppressionInputs.Resolved resolved = inputs.resolve(plan, store);
         SuppressionInput input = resolved.input();
-        progress.adjustTotal(input.sentences() - plan.layout().size(), plan.id());
+        List<PlaceboSpans.Span> spans = PlaceboSpans.all(input.ranges().start(), input.ranges().end(),
+                placebo.draws(), placebo.seed());
+        progress.adjustTotal(input.sentences() - plan.layout().size() + spans.size(), plan.id());
         List<PassTiming> passes = Collections.synchronizedList(new ArrayList<>());
         PositionKl[] columns = new PositionKl[input.sentences()];
+        PositionKl[] placeboColumns = new PositionKl[spans.size()];
         try {
             Optional<Nucleus> stored = store.readBaseline(input.numTokens());
             Nucleus baseline = stored.orElseGet(() -> baselinePass(plan, input, store, passes));
@@ -99,15 +119,24 @@ public final class TraceSuppression {
                     fromStore.add(column);
                 }, () -> missing.add(column));
             }
-            progress.advance(fromStore.size(), plan.id());
-            suppressedPasses(plan, input, new KlColumns(baseline, input, settings.klTemperature()), missing, store,
-                    columns, passes);
-            return new Result(plan, resolved, store, baseline, stored.isPresent(), columns, fromStore,
-                    List.copyOf(passes));
+            List<Integer> placebosMissing = new ArrayList<>();
+            for (int s = 0; s < spans.size(); s++) {
+                int index = s;
+                store.readPlacebo(spans.get(s), input.numTokens()).ifPresentOrElse(kl -> placeboColumns[index] = kl,
+                        () -> placebosMissing.add(index));
+            }
+            int placebosFromStore = spans.size() - placebosMissing.size();
+            progress.advance(fromStore.size() + placebosFromStore, plan.id());
+            KlColumns kl = new KlColumns(baseline, input, settings.klTemperature());
+            suppressedPasses(plan, input, kl, missing, store, columns, passes);
+            placeboPasses(plan, input, kl, spans, placebosMissing, store, placeboColumns, passes);
+            return new Result(plan, resolved, store, baseline, stored.isPresent(), columns, fromStore, spans,
+                    placeboColumns, placebosFromStore, List.copyOf(passes));
         } catch (WorkerException e) {
             throw PipelineException.worker(link.describe() + " failed on trace " + plan.id() + " (" + e.getMessage() + "); "
-                    + stored(columns) + " of " + columns.length + " columns are stored in " + store.dir()
-                    + ", a rerun continues from there", e);
+                    + stored(columns) + " of " + columns.length + " columns" + (spans.isEmpty() ? "" : " and "
+                    + stored(placeboColumns) + " of " + spans.size() + " placebo spans") + " are stored in "
+                    + store.dir() + ", a rerun continues from there", e);
         }
     }
 
@@ -116,16 +145,13 @@ public final class TraceSuppression {
         PassExecutor.Timed pass = executor.run(query(input, List.of(Suppression.NONE)));
         Nucleus baseline = nucleus(pass.result(), 0);
         listener.stored(plan.id(), store.writeBaseline(baseline));
-        passes.add(new PassTiming(List.of(), pass.seconds(), pass.attempts()));
+        passes.add(new PassTiming(List.of(), List.of(), pass.seconds(), pass.attempts()));
         return baseline;
     }
 
     private void suppressedPasses(TracePlan plan, SuppressionInput input, KlColumns kl, List<Integer> missing,
                                   SuppressionStore store, PositionKl[] columns, List<PassTiming> passes) {
-        List<List<Integer>> groups = new ArrayList<>();
-        for (int from = 0; from < missing.size(); from += settings.variantsPerCall()) {
-            groups.add(missing.subList(from, Math.min(missing.size(), from + settings.variantsPerCall())));
-        }
+        List<List<Integer>> groups = groups(missing);
         List<LogitsQuery> queries = groups.stream().map(g -> query(input, g.stream()
                 .map(j -> Suppression.allHeads(List.of(sentence(input, j)))).toList())).toList();
         executor.runAll(queries, (q, pass) -> {
@@ -136,9 +162,42 @@ public final class TraceSuppression {
                 listener.stored(plan.id(), store.writeColumn(values));
                 columns[j] = values;
             }
-            passes.add(new PassTiming(List.copyOf(group), pass.seconds(), pass.attempts()));
+            passes.add(new PassTiming(List.copyOf(group), List.of(), pass.seconds(), pass.attempts()));
             progress.advance(group.size(), plan.id());
         });
+    }
+
+    /**
+     * The placebo spans' passes: ordinary suppressions of {@code [start, end)}, whose κ is computed by sentence j's
+     * column code (the span starts before a_j, so the pass covers every position sentence j could change).
+     */
+    private void placeboPasses(TracePlan plan, SuppressionInput input, KlColumns kl, List<PlaceboSpans.Span> spans,
+                               List<Integer> missing, SuppressionStore store, PositionKl[] placeboColumns,
+                               List<PassTiming> passes) {
+        List<List<Integer>> groups = groups(missing);
+        List<LogitsQuery> queries = groups.stream().map(g -> query(input, g.stream()
+                .map(s -> Suppression.allHeads(List.of(new TokenRange(spans.get(s).start(), spans.get(s).end()))))
+                .toList())).toList();
+        executor.runAll(queries, (q, pass) -> {
+            List<Integer> group = groups.get(q);
+            for (int v = 0; v < group.size(); v++) {
+                PlaceboSpans.Span span = spans.get(group.get(v));
+                PositionKl values = kl.compute(span.sentence(), nucleus(pass.result(), v));
+                listener.stored(plan.id(), store.writePlacebo(span, values));
+                placeboColumns[group.get(v)] = values;
+            }
+            passes.add(new PassTiming(List.of(), group.stream().map(spans::get).toList(), pass.seconds(),
+                    pass.attempts()));
+            progress.advance(group.size(), plan.id());
+        });
+    }
+
+    private List<List<Integer>> groups(List<Integer> missing) {
+        List<List<Integer>> groups = new ArrayList<>();
+        for (int from = 0; from < missing.size(); from += settings.variantsPerCall()) {
+            groups.add(missing.subList(from, Math.min(missing.size(), from + settings.variantsPerCall())));
+        }
+        return groups;
     }
 
     private LogitsQuery query(SuppressionInput input, List<Suppression> variants) {
