@@ -81,7 +81,7 @@ final class SuppressionMatrixRun {
                     new AttentionCache(cacheRoot, events::warning));
             TraceSuppression runner = new TraceSuppression(link, settings, inputs, executor, progress, events);
             for (TracePlan plan : plans) {
-                SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(),
+                SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(), model.backend(),
                         request.options().sentenceSource(), request.options().boundaryMode(),
                         request.options().truncation(), settings.nucleus(), settings.klTemperature(),
                         settings.fullRecompute(), settings.kernel(), plan.textSha256());
