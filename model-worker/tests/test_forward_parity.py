@@ -147,36 +147,11 @@ def test_pooled_column_of_a_suppressed_range_is_zero_in_suppressed_heads(any_bac
     assert np.all(pooled[[1, 3], 2:, 1] > 0.0)
 
 
-@pytest.mark.parametrize("group_bytes", [4 * 128 * 600, 2 * 4 * 128 * 600], ids=["one-head", "two-heads"])
-def test_cpu_head_groups_give_what_all_heads_at_once_give(any_model, ids, monkeypatch, group_bytes):
-    """The kernel's CPU head groups (attention.CPU_GROUP_BYTES, there so a block stays in L2) change the order
-    of the work, not its result: pooled attention for heads in any order, and a head-subset suppression's
-    logits, equal those computed with every head at once (the tiny models' blocks fit one group unless the
-    budget is cut)."""
-    tokens = ids[any_model.describe().model_id]
-    ranges = [(10, 40), (40, 41), (41, 41), (60, 200), (200, 333), (333, 600)]
-    suppression = Suppression([(200, 260)], {1: [0, 3], 2: None})
-    plan = lambda: ForwardPlan(samples=[Suppression([(200, 260), (300, 310)], {1: [0, 3], 2: [1]})],
-                               query_block=128)
-    monkeypatch.setattr(attention, "CPU_GROUP_BYTES", 0)
-    whole = [_pooled(any_model, tokens, [0, 2, 3], heads, ranges, suppression) for heads in ([0, 1, 2, 3], [3, 1])]
-    whole_logits = _logits(any_model, tokens, attention.NAME, plan())
-    monkeypatch.setattr(attention, "CPU_GROUP_BYTES", group_bytes)
-    assert attention._head_group(4, 128, 600, torch.device("cpu")) == group_bytes // (4 * 128 * 600)
-    grouped = [_pooled(any_model, tokens, [0, 2, 3], heads, ranges, suppression) for heads in ([0, 1, 2, 3], [3, 1])]
-    for a, b in zip(whole, grouped):
-        assert sorted(a) == sorted(b) == [0, 2, 3]
-        for layer in a:
-            np.testing.assert_allclose(b[layer], a[layer], rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(grouped[1][2], grouped[0][2][[3, 1]], rtol=1e-6, atol=1e-9)  # in the order asked
-    assert (_logits(any_model, tokens, attention.NAME, plan()) - whole_logits).abs().max().item() < 1e-5
-
-
 def test_capture_stops_after_the_last_requested_layer(qwen, ids):
     seen = []
 
     class Counting(RawSink):
-        def block(self, layer, query_start, probs, first_head=0):
+        def block(self, layer, query_start, probs):
             seen.append(layer)
 
     sink = Counting([0], 4, N_TOKENS, qwen.lm.device, lambda *a: None)

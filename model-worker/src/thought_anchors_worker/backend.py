@@ -276,10 +276,9 @@ class CaptureSink(Protocol):
     """Where a backend's kernel hands float32 probabilities of a captured layer (``capture.py``
     implements it for RAW and POOLED): in query blocks, so memory stays O(block x N)."""
 
-    def block(self, layer: int, query_start: int, probs: torch.Tensor, first_head: int = 0) -> None:
+    def block(self, layer: int, query_start: int, probs: torch.Tensor) -> None:
         """probs: (num_query_heads, q_block, keys_visible) for absolute query rows from query_start;
-        keys_visible >= query_start + q_block (the causally visible keys, at least). A sink whose
-        ``takes_head_slices`` attribute is true also takes a slice of the heads, first_head onwards."""
+        keys_visible >= query_start + q_block (the causally visible keys, at least)."""
 
     def layer_done(self, layer: int) -> None: ...
 

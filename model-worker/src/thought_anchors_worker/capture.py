@@ -18,7 +18,7 @@ from .backend import AttentionEmitter, AttentionPass, CaptureMode, CaptureSink
 def sink_for(forward: AttentionPass, num_heads: int, device, emit: AttentionEmitter) -> CaptureSink:
     if forward.mode is CaptureMode.RAW:
         return RawSink(forward.heads, num_heads, len(forward.ids), device, emit)
-    return PooledSink(forward.heads, forward.pool_ranges, len(forward.ids), device, emit)
+    return PooledSink(forward.heads, num_heads, forward.pool_ranges, len(forward.ids), device, emit)
 
 
 class _HeadSelection:
@@ -38,8 +38,8 @@ class RawSink:
         self.num_tokens = num_tokens
         self.emit = emit  # (layer, first query row, (heads, rows, N) float32)
 
-    def block(self, layer: int, query_start: int, probs: torch.Tensor, first_head: int = 0) -> None:
-        probs = self.selection.select(probs)  # every head at once: no takes_head_slices
+    def block(self, layer: int, query_start: int, probs: torch.Tensor) -> None:
+        probs = self.selection.select(probs)
         rows = torch.zeros(probs.shape[0], probs.shape[1], self.num_tokens, dtype=torch.float32)
         rows[:, :, : probs.shape[2]] = probs.cpu()
         self.emit(layer, query_start, rows.numpy())
@@ -56,17 +56,12 @@ class PooledSink:
     Per query block, the rows of each range the block overlaps are summed first (a matmul with the
     block's slice of the membership matrix; rows in no range drop out), then the small
     (ranges x keys) result is multiplied by the key-membership matrix. Which ranges a block overlaps
-    is found on the host, so no block waits for the device. Empty ranges give NaN. A block may hold
-    a slice of the query heads (``takes_head_slices``), so a kernel can pool each group of heads
-    while its probabilities are still in cache.
+    is found on the host, so no block waits for the device. Empty ranges give NaN.
     """
 
-    takes_head_slices = True
-
-    def __init__(self, heads: list[int], ranges: list[tuple[int, int]], num_tokens: int, device,
+    def __init__(self, heads: list[int], num_heads: int, ranges: list[tuple[int, int]], num_tokens: int, device,
                  emit: AttentionEmitter):
-        self.heads = list(heads)
-        self.device = device
+        self.selection = _HeadSelection(heads, num_heads, device)
         n = len(ranges)
         self.membership = torch.zeros(num_tokens, n, dtype=torch.float32, device=device)
         for i, (start, end) in enumerate(ranges):
@@ -78,54 +73,21 @@ class PooledSink:
         self.n = n
         self.emit = emit  # (layer, 0, (heads, n, n) float32): each layer whole
         self.acc: torch.Tensor | None = None
-        self._slices: dict[tuple[int, int], tuple | None] = {}
 
-    def block(self, layer: int, query_start: int, probs: torch.Tensor, first_head: int = 0) -> None:
-        """probs: (heads first_head .. first_head + probs.shape[0] - 1, rows, keys)."""
-        picked = self._picked(first_head, probs.shape[0])
-        if picked is None:
-            return  # no requested head in this slice
+    def block(self, layer: int, query_start: int, probs: torch.Tensor) -> None:
+        probs = self.selection.select(probs)
         if self.acc is None:
-            self.acc = torch.zeros(len(self.heads), self.n, self.n, dtype=torch.float32, device=probs.device)
+            self.acc = torch.zeros(probs.shape[0], self.n, self.n, dtype=torch.float32, device=probs.device)
         query_end = query_start + probs.shape[1]
         first = bisect.bisect_right(self.ends, query_start)  # ranges ending after the block's first row
         last = bisect.bisect_left(self.starts, query_end)    # ... and starting before its end
         if first >= last:
             return
-        local, target = picked
-        if isinstance(local, slice):
-            probs = probs[local]
-        else:
-            probs = probs.index_select(0, local)
         rows_in_range = self.membership[query_start:query_end, first:last].T  # (ranges, rows) 0/1
         row_sums = torch.matmul(rows_in_range, probs)  # (heads, ranges, keys)
-        pooled = row_sums @ self.membership[: probs.shape[2]]
-        if isinstance(target, slice):
-            self.acc[target, first:last] += pooled
-        else:
-            self.acc[:, first:last].index_add_(0, target, pooled)
-
-    def _picked(self, first_head: int, count: int):
-        """(heads of the slice to take, where they go in the accumulator), as slices where they are runs;
-        None when the slice holds no requested head. Cached: a forward asks for the same few slices."""
-        key = (first_head, count)
-        if key not in self._slices:
-            pairs = [(h - first_head, k) for k, h in enumerate(self.heads) if first_head <= h < first_head + count]
-            if not pairs:
-                self._slices[key] = None
-            else:
-                local, target = (list(x) for x in zip(*pairs))
-                self._slices[key] = (_as_slice(local, self.device), _as_slice(target, self.device))
-        return self._slices[key]
+        self.acc[:, first:last] += row_sums @ self.membership[: probs.shape[2]]
 
     def layer_done(self, layer: int) -> None:
         pooled = self.acc / self.cell_sizes  # 0/0 -> NaN for empty ranges
         self.acc = None
         self.emit(layer, 0, pooled.cpu().numpy())
-
-
-def _as_slice(indices: list[int], device):
-    """A run of consecutive indices as a slice (a view, no copy); anything else as an index tensor."""
-    if indices == list(range(indices[0], indices[0] + len(indices))):
-        return slice(indices[0], indices[0] + len(indices))
-    return torch.tensor(indices, dtype=torch.long, device=device)

@@ -180,9 +180,7 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
     block = max(1, min(plan.query_block, q_len))
     # One float32 block at a time, in a buffer every block and layer of the forward reuses: each pass over
     # a block runs at cache speed at best, so the scaling goes into the matmul, the softmax runs in place
-    # and only the diagonal tile is masked. On CPU a block is also cut into groups of heads small enough
-    # to stay in the core's L2 cache from the QK^T product through the softmax, PV and pooling.
-    sliced_sink = not capture or getattr(plan.sink, "takes_head_slices", False)
+    # and only the diagonal tile is masked.
     scratch = plan.scratch(batch * heads * block * kv_len, query.device)
     tile_mask = plan.causal_tile(block, query.device)
     out = torch.empty(batch * heads, q_len, head_dim, dtype=query.dtype, device=query.device)
@@ -190,34 +188,19 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
         q1 = min(q_len, q0 + block)
         rows = q1 - q0
         visible = offset + q1  # keys a causal row in this block can reach
-        group = _head_group(batch * heads, rows, visible, query.device) if sliced_sink else batch * heads
-        for g0 in range(0, batch * heads, group):
-            g1 = min(batch * heads, g0 + group)
-            scores = scratch[: (g1 - g0) * rows * visible].view(g1 - g0, rows, visible)
-            _scaled_scores(queries[g0:g1, q0:q1], keys[g0:g1, :visible], scaling, scores)
-            if suppressed is not None:
-                scores.masked_fill_(suppressed[g0:g1, :, :visible], floor)
-            # Keys before the block's first row are visible to every row: only the diagonal tile needs the mask.
-            scores[..., visible - rows:].add_(tile_mask[:rows, :rows])
-            probs = torch.softmax(scores, dim=-1, out=scores)
-            out[g0:g1, q0:q1] = torch.bmm(probs.to(value.dtype), values[g0:g1, :visible])
-            if capture:  # batch 1 when capturing: the flattened rows are the heads
-                plan.sink.block(layer, offset + q0, probs, g0)
+        scores = scratch[: batch * heads * rows * visible].view(batch * heads, rows, visible)
+        _scaled_scores(queries[:, q0:q1], keys[:, :visible], scaling, scores)
+        if suppressed is not None:
+            scores.masked_fill_(suppressed[..., :visible], floor)
+        # Keys before the block's first row are visible to every row: only the diagonal tile needs the mask.
+        scores[..., visible - rows:].add_(tile_mask[:rows, :rows])
+        probs = torch.softmax(scores, dim=-1, out=scores)
+        out[:, q0:q1] = torch.bmm(probs.to(value.dtype), values[:, :visible])
+        if capture:
+            plan.sink.block(layer, offset + q0, probs.view(batch, heads, rows, visible)[0])
     if capture:
         plan.sink.layer_done(layer)
     return out.view(batch, heads, q_len, head_dim).transpose(1, 2).contiguous()
-
-
-# Bytes of float32 scores one CPU head group may hold: well inside a 2 MiB L2, next to the group's keys and
-# values. 0 = every head at once (what a GPU always does: there, fewer and larger kernels are faster).
-CPU_GROUP_BYTES = 1 << 20
-
-
-def _head_group(num_rows: int, rows: int, visible: int, device) -> int:
-    """How many flattened (batch, head) rows of a query block to compute at once."""
-    if device.type != "cpu" or CPU_GROUP_BYTES <= 0:
-        return num_rows
-    return max(1, min(num_rows, CPU_GROUP_BYTES // (4 * rows * visible)))
 
 
 def _reference_kernels(module, query, key, value, scaling, plan: ForwardPlan, per_sample: list):
