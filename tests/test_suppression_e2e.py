@@ -96,14 +96,20 @@ def test_suppress_check_picks_the_receiver_analysis_sentences_and_heads_and_repo
     assert "KL_high = " in result.stdout and "ratio = " in result.stdout
 
 
+def _head_dim_32_worker(tmp_path) -> WorkerProcess:
+    """tiny-llama with 2 query heads of 32 dimensions: 1/sqrt(32) is not a power of two, so the reference kernel's
+    division and the mask kernel's multiplication round differently (with the tiny models' 16 they agree)."""
+    spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())
+    spec["config"].update(num_attention_heads=2, num_key_value_heads=1)
+    (tmp_path / "llama-d32.json").write_text(json.dumps(spec))
+    return WorkerProcess(str(tmp_path / "llama-d32.json"), tmp_path)
+
+
 def test_the_default_kernel_gives_the_exact_floor_above_the_diagonal_and_monkeypatch_does_not(tmp_path):
     """docs/algorithms.md §11.4: --kernel MONKEYPATCH reproduces the reference's noisy upper triangle (a receiving sentence
     before the suppressed one cannot see it, so its KL is 0 and ln(0 + 1e-9) the exact floor); MASK, the default,
     keeps the floor exact. head_dim 32: with the tiny models' 16 the two kernels' scalings round alike."""
-    spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())
-    spec["config"].update(num_attention_heads=2, num_key_value_heads=1)
-    (tmp_path / "llama-d32.json").write_text(json.dumps(spec))
-    worker = WorkerProcess(str(tmp_path / "llama-d32.json"), tmp_path)
+    worker = _head_dim_32_worker(tmp_path)
     try:
         matrices = {}
         for kernel in ("MASK", "MONKEYPATCH"):
@@ -133,10 +139,7 @@ def test_suppress_check_monkeypatch_measures_the_same_suppression_through_the_re
     kernels (stock eager baseline, the replacement kernel in the suppressed layers); on a head_dim-32 model their
     rounding differs from MASK's, so the two KL values move by rounding, not by what is suppressed: same
     sentences and heads, each KL within 1e-3 relative of MASK's, and not bit-identical to it."""
-    spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())
-    spec["config"].update(num_attention_heads=2, num_key_value_heads=1)
-    (tmp_path / "llama-d32.json").write_text(json.dumps(spec))
-    worker = WorkerProcess(str(tmp_path / "llama-d32.json"), tmp_path)
+    worker = _head_dim_32_worker(tmp_path)
     try:
         reports = {}
         for kernel in ("MASK", "MONKEYPATCH"):

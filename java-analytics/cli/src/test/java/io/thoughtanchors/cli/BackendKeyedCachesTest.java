@@ -66,10 +66,7 @@ class BackendKeyedCachesTest {
     }
 
     private static FakeModelWorker worker(String backend, String version) {
-        FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
-        fake.backend = backend;
-        fake.backendVersion = version;
-        return fake;
+        return FakeModelWorker.withBackend(LAYERS, HEADS, backend, version);
     }
 
     private CliRun receivers(FakeModelWorker fake, String out) {

@@ -89,6 +89,14 @@ public class FakeModelWorker implements ModelWorker {
         this.heads = heads;
     }
 
+    /** A fake that declares {@code backend.<backend>} and {@code backend.version:<version>}. */
+    public static FakeModelWorker withBackend(int layers, int heads, String backend, String version) {
+        FakeModelWorker fake = new FakeModelWorker(layers, heads);
+        fake.backend = backend;
+        fake.backendVersion = version;
+        return fake;
+    }
+
     @Override
     public ModelInfo describe() {
         if (unreachable) {

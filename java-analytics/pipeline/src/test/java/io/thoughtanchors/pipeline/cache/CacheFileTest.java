@@ -69,7 +69,7 @@ class CacheFileTest {
     void anEntryOneBackendComputedIsNeverServedForAnother() throws IOException {
         List<String> warnings = new ArrayList<>();
         AttentionCache cache = new AttentionCache(tmp, warnings::add);
-        ModelInfo lens = withBackend("transformerlens");
+        ModelInfo lens = FakeModelWorker.withBackend(2, 3, "transformerlens", "lens-1.0").describe();
         CacheMetadata byLens = metadata(lens, "1".repeat(64));
         CacheKey forHf = CacheKey.of(MODEL, MODE, "1".repeat(64));
         cache.store(byLens, new float[2 * 3 * 16]);
@@ -139,13 +139,6 @@ class CacheFileTest {
             }
         }
         throw new AssertionError("pattern not found");
-    }
-
-    private static ModelInfo withBackend(String backend) {
-        FakeModelWorker fake = new FakeModelWorker(2, 3);
-        fake.backend = backend;
-        fake.backendVersion = "lens-1.0";
-        return fake.describe();
     }
 
     private static CacheMetadata metadata(String textSha) {

@@ -36,7 +36,7 @@ class SuppressionStoreBackendTest {
     @Test
     void eachBackendHasItsOwnStore() {
         ModelInfo hf = new FakeModelWorker(2, 2).describe();
-        ModelInfo lens = model("transformerlens");
+        ModelInfo lens = FakeModelWorker.withBackend(2, 2, "transformerlens", "lens-1.0").describe();
         SuppressionStore byLens = new SuppressionStore(tmp, key(lens), w -> { });
         byLens.writeInput(INPUT, lens);
 
@@ -49,7 +49,7 @@ class SuppressionStoreBackendTest {
     @Test
     void aStoreAnotherBackendWroteWhereThisOnesBelongsIsDiscardedWholeBaselineAndColumnsIncluded() throws IOException {
         ModelInfo hf = new FakeModelWorker(2, 2).describe();
-        ModelInfo lens = model("transformerlens");
+        ModelInfo lens = FakeModelWorker.withBackend(2, 2, "transformerlens", "lens-1.0").describe();
         // as stores were written before the backend was keyed: transformerlens' passes under hf's key and folder
         SuppressionStore old = new SuppressionStore(tmp, key(hf), w -> { });
         old.writeInput(INPUT, lens);
@@ -68,13 +68,6 @@ class SuppressionStoreBackendTest {
             assertEquals(List.of(), left.toList(), "no baseline or column of the other backend is left to be read");
         }
         assertEquals(Optional.empty(), store.readBaseline(5));
-    }
-
-    private static ModelInfo model(String backend) {
-        FakeModelWorker fake = new FakeModelWorker(2, 2);
-        fake.backend = backend;
-        fake.backendVersion = "lens-1.0";
-        return fake.describe();
     }
 
     private static SuppressionKey key(ModelInfo model) {
