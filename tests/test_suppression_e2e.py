@@ -96,14 +96,20 @@ def test_suppress_check_picks_the_receiver_analysis_sentences_and_heads_and_repo
     assert "KL_high = " in result.stdout and "ratio = " in result.stdout
 
 
+def _head_dim_32_worker(tmp_path) -> WorkerProcess:
+    """tiny-llama with 2 query heads of 32 dimensions: 1/sqrt(32) is not a power of two, so the reference kernel's
+    division and the mask kernel's multiplication round differently (with the tiny models' 16 they agree)."""
+    spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())
+    spec["config"].update(num_attention_heads=2, num_key_value_heads=1)
+    (tmp_path / "llama-d32.json").write_text(json.dumps(spec))
+    return WorkerProcess(str(tmp_path / "llama-d32.json"), tmp_path)
+
+
 def test_the_default_kernel_gives_the_exact_floor_above_the_diagonal_and_monkeypatch_does_not(tmp_path):
     """docs/algorithms.md §11.4: --kernel MONKEYPATCH reproduces the reference's noisy upper triangle (a receiving sentence
     before the suppressed one cannot see it, so its KL is 0 and ln(0 + 1e-9) the exact floor); MASK, the default,
     keeps the floor exact. head_dim 32: with the tiny models' 16 the two kernels' scalings round alike."""
-    spec = json.loads((REPO / "model-worker/src/thought_anchors_worker/synthetic/tiny-llama.json").read_text())
-    spec["config"].update(num_attention_heads=2, num_key_value_heads=1)
-    (tmp_path / "llama-d32.json").write_text(json.dumps(spec))
-    worker = WorkerProcess(str(tmp_path / "llama-d32.json"), tmp_path)
+    worker = _head_dim_32_worker(tmp_path)
     try:
         matrices = {}
         for kernel in ("MASK", "MONKEYPATCH"):
@@ -126,3 +132,29 @@ def test_the_default_kernel_gives_the_exact_floor_above_the_diagonal_and_monkeyp
     below = [(a, b) for i, (ra, rb) in enumerate(zip(matrices["MASK"], matrices["MONKEYPATCH"]))
              for a, b in zip(ra[:i], rb[:i])]
     assert sum(abs(a - b) < 0.5 for a, b in below) > 0.8 * len(below)
+
+
+def test_suppress_check_monkeypatch_measures_the_same_suppression_through_the_reference_kernels(tmp_path):
+    """docs/algorithms.md §11.4, §13: `ta suppress-check --kernel MONKEYPATCH` asks the worker for the reference's
+    kernels (stock eager baseline, the replacement kernel in the suppressed layers); on a head_dim-32 model their
+    rounding differs from MASK's, so the two KL values move by rounding, not by what is suppressed: same
+    sentences and heads, each KL within 1e-3 relative of MASK's, and not bit-identical to it."""
+    worker = _head_dim_32_worker(tmp_path)
+    try:
+        reports = {}
+        for kernel in ("MASK", "MONKEYPATCH"):
+            result = run_ta("suppress-check", "--trace", str(TRACE), "--worker", worker.address, "--kernel", kernel,
+                            "--suppress-heads", "2", "--out", str(tmp_path / kernel), "--cache", str(tmp_path / "cache"),
+                            "--no-progress")
+            assert result.returncode == 0, result.stderr
+            reports[kernel] = json.loads((tmp_path / kernel / "suppress_check.json").read_text())
+    finally:
+        worker.stop()
+    mask, patched = reports["MASK"], reports["MONKEYPATCH"]
+    assert (mask["kernel"], patched["kernel"]) == ("MASK", "MONKEYPATCH")
+    for field in ("receiver_heads", "suppressed_layer_heads", "high", "low", "input_tokens"):
+        assert mask[field] == patched[field], field
+    for kl in ("kl_high", "kl_low"):
+        print(f"{kl}: MASK {mask[kl]!r}, MONKEYPATCH {patched[kl]!r}")
+        assert mask[kl] > 0 and abs(patched[kl] - mask[kl]) <= 1e-3 * mask[kl], kl
+    assert (patched["kl_high"], patched["kl_low"]) != (mask["kl_high"], mask["kl_low"])

@@ -6,6 +6,7 @@ import io.thoughtanchors.pipeline.SuppressCheckRequest;
 import io.thoughtanchors.pipeline.SuppressCheckResult;
 import io.thoughtanchors.pipeline.output.ResultTables;
 import io.thoughtanchors.pipeline.worker.WorkerConnector;
+import io.thoughtanchors.worker.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
             "Prints KL_high, KL_low, their ratio and the verdict; with --out also writes",
             "  suppress_check.json   model, options, receiver heads (layer -> heads), both",
             "                        sentences (index, score, token range, text), KL values,",
-            "                        ratio, criterion, verdict",
+            "                        ratio, criterion, verdict, kernel",
             "  worker.log            log of the --local worker (without --out: a temporary file)"})
 final class SuppressCheckCommand implements Callable<Integer> {
 
@@ -86,6 +87,13 @@ final class SuppressCheckCommand implements Callable<Integer> {
             description = "Pass criterion: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     PassCriterion criterion;
 
+    @Option(names = "--kernel", paramLabel = "KERNEL", defaultValue = "MASK",
+            description = "The worker's attention kernel: MASK (default: the same mask-based kernel for the baseline and"
+                    + " both suppressed passes) or MONKEYPATCH (parity with the reference code: a stock eager baseline,"
+                    + " each suppressed pass through the reference's replacement kernel, which rounds differently;"
+                    + " docs/algorithms.md §11.4).")
+    Kernel kernel;
+
     /** suppress_check.json goes here. */
     @Mixin
     OptionalOutputOptions output;
@@ -111,13 +119,14 @@ final class SuppressCheckCommand implements Callable<Integer> {
                 Optional.ofNullable(problem), headsFrom, output.out(), output.force, cache.cache(), profile.profile,
                 overrides.apply(profile.profile.options()), suppressHeads,
                 truncateAfter == null ? OptionalInt.empty() : OptionalInt.of(truncateAfter), temperature, criterion,
-                worker.target());
+                kernel, worker.target());
     }
 
     private static void print(PrintWriter o, SuppressCheckResult c) {
         SingleSentenceCheck.Result r = c.check();
-        o.printf(Locale.ROOT, "Suppression check on %s (model %s), %d input tokens%n", c.trace().id(),
-                c.model().modelId(), c.inputTokens());
+        o.printf(Locale.ROOT, "Suppression check on %s (model %s), %d input tokens%s%n", c.trace().id(),
+                c.model().modelId(), c.inputTokens(), c.request().kernel() == Kernel.MASK ? ""
+                        : ", kernel " + c.request().kernel());
         o.printf(Locale.ROOT, "  receiver heads suppressed (layer -> heads, ranked on %s): %s%n",
                 c.request().headsFrom() == SuppressCheckRequest.HeadsFrom.DATA ? "all traces of --data"
                         : "this trace", c.layerHeads());

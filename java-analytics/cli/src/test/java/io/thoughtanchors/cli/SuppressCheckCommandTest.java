@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.thoughtanchors.pipeline.FakeModelWorker;
 import io.thoughtanchors.pipeline.cache.Json;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
 import io.thoughtanchors.worker.ModelInput;
@@ -70,6 +71,35 @@ class SuppressCheckCommandTest {
         assertVariantsMatchTheReport(query, json);
         assertKlMatches(query, json, 0.7, 1.5);
         assertSentencesAndHeadsAreTheReceiverAnalysis(json, SuppressionMatrixCommandTest.TRACE, 20, "20");
+    }
+
+    @Test
+    void theKernelIsWhatTheWorkerIsAskedForAndMonkeypatchNeedsAWorkerThatHasIt() throws IOException {
+        FakeModelWorker plain = new FakeModelWorker(LAYERS, HEADS);
+        CliRun mask = check(plain, "--trace", SuppressionMatrixCommandTest.TRACE.toString());
+        assertEquals(0, mask.status(), mask.transcript());
+        assertEquals(Kernel.MASK, plain.logitsQueries.peek().kernel(), "the default");
+        assertEquals("MASK", Json.MAPPER.readTree(tmp.resolve("out/suppress_check.json").toFile()).get("kernel")
+                .asText());
+
+        CliRun refused = check(plain, "--trace", SuppressionMatrixCommandTest.TRACE.toString(), "--kernel",
+                "MONKEYPATCH", "--force");
+        assertEquals(4, refused.status(), refused.transcript());
+        assertTrue(refused.err().contains("lacks the capability " + Kernel.CAPABILITY), refused.err());
+        assertEquals(1, plain.logitsCalls.get(), "refused before any pass");
+
+        FakeModelWorker reference = new FakeModelWorker(LAYERS, HEADS);
+        reference.monkeypatchKernel = true;
+        CliRun run = check(reference, "--trace", SuppressionMatrixCommandTest.TRACE.toString(), "--kernel",
+                "MONKEYPATCH", "--force");
+        assertEquals(0, run.status(), run.transcript());
+        LogitsQuery query = reference.logitsQueries.peek();
+        assertEquals(Kernel.MONKEYPATCH, query.kernel());
+        assertEquals(plain.logitsQueries.peek().withKernel(Kernel.MONKEYPATCH), query,
+                "the same variants, positions and input as under MASK; only the kernel differs");
+        JsonNode json = Json.MAPPER.readTree(tmp.resolve("out/suppress_check.json").toFile());
+        assertEquals("MONKEYPATCH", json.get("kernel").asText());
+        assertTrue(run.out().contains("kernel MONKEYPATCH"), run.out());
     }
 
     @Test

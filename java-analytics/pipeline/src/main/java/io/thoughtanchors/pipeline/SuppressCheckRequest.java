@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.suppression.SingleSentenceCheck.PassCriterion;
 import io.thoughtanchors.analysis.suppression.SingleSentenceCheck;
 import io.thoughtanchors.data.DataOptions;
 import io.thoughtanchors.pipeline.worker.WorkerTarget;
+import io.thoughtanchors.worker.Kernel;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -27,12 +28,15 @@ import java.util.OptionalInt;
  * @param suppressHeads         top receiver heads to suppress in
  * @param truncateAfterSentence cut the input at the end of sentence K; only sentences 0..K are eligible
  * @param temperature           softmax temperature of the KL
+ * @param kernel                the worker's attention kernel: MASK (default) or MONKEYPATCH, the reference code's
+ *                              (stock eager baseline, replacement kernel in the suppressed passes), a parity mode
+ *                              (docs/algorithms.md §11.4)
  */
 public record SuppressCheckRequest(Optional<Path> tracePath, Optional<Path> data, DataOptions dataOptions,
                                    Optional<String> problem, HeadsFrom headsFrom, Optional<Path> out, boolean force, Optional<Path> cache,
                                    Profile profile, AnalysisOptions options, int suppressHeads,
                                    OptionalInt truncateAfterSentence, double temperature, PassCriterion criterion,
-                                   WorkerTarget worker) {
+                                   Kernel kernel, WorkerTarget worker) {
 
     /** Which traces rank the receiver heads: the checked trace alone, or every trace of {@code data}. */
     public enum HeadsFrom { TRACE, DATA }
@@ -49,6 +53,7 @@ public record SuppressCheckRequest(Optional<Path> tracePath, Optional<Path> data
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(truncateAfterSentence, "truncateAfterSentence");
         Objects.requireNonNull(criterion, "criterion");
+        Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(worker, "worker");
         if (tracePath.isEmpty() && (data.isEmpty() || problem.isEmpty())) {
             throw PipelineException.invalidRequest("give --trace PATH, or --data PATH with --problem ID");
@@ -72,7 +77,7 @@ public record SuppressCheckRequest(Optional<Path> tracePath, Optional<Path> data
         return new SuppressCheckRequest(Optional.of(tracePath), Optional.empty(), DataOptions.defaults(),
                 Optional.empty(), HeadsFrom.TRACE, Optional.empty(), false, Optional.empty(), Profile.RECOMMENDED,
                 Profile.RECOMMENDED.options(), SingleSentenceCheck.DEFAULT_TOP_HEADS, OptionalInt.empty(), SingleSentenceCheck.DEFAULT_TEMPERATURE,
-                PassCriterion.TEN_TIMES, WorkerTarget.none());
+                PassCriterion.TEN_TIMES, Kernel.MASK, WorkerTarget.none());
     }
 
     /** As {@link #ofTrace}, the trace chosen by {@code problem} among the traces of {@code data}. */
@@ -80,73 +85,78 @@ public record SuppressCheckRequest(Optional<Path> tracePath, Optional<Path> data
         return new SuppressCheckRequest(Optional.empty(), Optional.of(data), DataOptions.defaults(),
                 Optional.of(problem), HeadsFrom.TRACE, Optional.empty(), false, Optional.empty(), Profile.RECOMMENDED,
                 Profile.RECOMMENDED.options(), SingleSentenceCheck.DEFAULT_TOP_HEADS, OptionalInt.empty(), SingleSentenceCheck.DEFAULT_TEMPERATURE,
-                PassCriterion.TEN_TIMES, WorkerTarget.none());
+                PassCriterion.TEN_TIMES, Kernel.MASK, WorkerTarget.none());
     }
 
     /** The traces {@code data} (with a trace path: the ones it must be found in, for {@link HeadsFrom#DATA}). */
     public SuppressCheckRequest withData(Path data) {
         return new SuppressCheckRequest(tracePath, Optional.of(data), dataOptions, problem, headsFrom, out, force, cache, profile,
-                options, suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                options, suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withDataOptions(DataOptions dataOptions) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile,
-                options, suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                options, suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withHeadsFrom(HeadsFrom headsFrom) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withOut(Path out) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, Optional.of(out), force, cache, profile,
-                options, suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                options, suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withForce(boolean force) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withCache(Path cache) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, Optional.of(cache), profile,
-                options, suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                options, suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     /** This profile with its own options (replacing any options set before). */
     public SuppressCheckRequest withProfile(Profile profile) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile,
-                profile.options(), suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                profile.options(), suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withOptions(AnalysisOptions options) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withSuppressHeads(int suppressHeads) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withTruncateAfterSentence(int sentence) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, OptionalInt.of(sentence), temperature, criterion, worker);
+                suppressHeads, OptionalInt.of(sentence), temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withTemperature(double temperature) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withCriterion(PassCriterion criterion) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
+    }
+
+    public SuppressCheckRequest withKernel(Kernel kernel) {
+        return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 
     public SuppressCheckRequest withWorker(WorkerTarget worker) {
         return new SuppressCheckRequest(tracePath, data, dataOptions, problem, headsFrom, out, force, cache, profile, options,
-                suppressHeads, truncateAfterSentence, temperature, criterion, worker);
+                suppressHeads, truncateAfterSentence, temperature, criterion, kernel, worker);
     }
 }

@@ -34,6 +34,7 @@ import java.util.stream.Collectors;
  */
 final class SuppressCheckRun {
 
+    /** What the worker must be able to do (and {@link io.thoughtanchors.worker.Kernel#CAPABILITY} for MONKEYPATCH). */
     static final List<String> CAPABILITIES = List.of(ReceiverHeads.POOLED_ATTENTION, "logits.full",
             "suppression.per_head");
 
@@ -55,8 +56,8 @@ final class SuppressCheckRun {
         AttentionCache cache = new AttentionCache(AttentionCache.root(request.cache().orElse(null),
                 output.map(OutputFolder::dir).orElse(null)), events::warning);
         SuppressCheckResult result;
-        try (WorkerLink link = new WorkerLink(request.worker(), connector, localLog(request, output), CAPABILITIES,
-                events::warning)) {
+        try (WorkerLink link = new WorkerLink(request.worker(), connector, localLog(request, output),
+                request.kernel().requiredCapabilities(CAPABILITIES), events::warning)) {
             ReceiverHeads.Computed heads = ReceiverHeads.compute(plans, request.options(), 1, cache, link, events);
             int index = plans.stream().map(TracePlan::id).toList().indexOf(target.id());
             result = check(request, link, target, heads.result(), index, heads.filled().entries().get(index).ranges(),
@@ -130,7 +131,7 @@ final class SuppressCheckRun {
                 : ranges.end()[request.truncateAfterSentence().getAsInt()];
         LogitsQuery query = LogitsQuery.fullLogits(ModelInput.tokens(Arrays.copyOf(ids, cut)), List.of(
                 Suppression.NONE, suppression(ranges, selection.high(), layerHeads),
-                suppression(ranges, selection.low(), layerHeads)), List.of(-1));
+                suppression(ranges, selection.low(), layerHeads)), List.of(-1)).withKernel(request.kernel());
         LogitsResult answer = link.worker().logits(query);
         SingleSentenceCheck.Result check = SingleSentenceCheck.evaluate(selection, lastLogits(link, answer, 0, cut),
                 lastLogits(link, answer, 1, cut), lastLogits(link, answer, 2, cut), request.temperature(),
@@ -187,6 +188,7 @@ final class SuppressCheckRun {
         json.put("truncate_after_sentence", request.truncateAfterSentence().isPresent()
                 ? request.truncateAfterSentence().getAsInt() : null);
         json.put("input_tokens", c.inputTokens());
+        json.put("kernel", request.kernel().name());
         json.put("high", sentenceJson(c, r.selection().high()));
         json.put("low", sentenceJson(c, r.selection().low()));
         json.put("temperature", request.temperature());

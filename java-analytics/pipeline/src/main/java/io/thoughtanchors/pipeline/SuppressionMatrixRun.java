@@ -84,7 +84,7 @@ final class SuppressionMatrixRun {
             TraceSuppression runner = new TraceSuppression(link, settings, request.placebo(), inputs, executor,
                     progress, events);
             for (TracePlan plan : plans) {
-                SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(),
+                SuppressionKey key = new SuppressionKey(model.modelId(), model.dtype(), model.backend(),
                         request.options().sentenceSource(), request.options().boundaryMode(),
                         request.options().truncation(), settings.nucleus(), settings.klTemperature(),
                         settings.fullRecompute(), settings.kernel(), plan.textSha256());

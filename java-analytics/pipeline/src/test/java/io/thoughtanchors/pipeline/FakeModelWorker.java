@@ -4,6 +4,7 @@ import io.thoughtanchors.worker.AttentionMatrix;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
 import io.thoughtanchors.worker.GenerateQuery;
+import io.thoughtanchors.worker.Kernel;
 import io.thoughtanchors.worker.Generation;
 import io.thoughtanchors.worker.LogitsQuery;
 import io.thoughtanchors.worker.LogitsResult;
@@ -67,6 +68,11 @@ public class FakeModelWorker implements ModelWorker {
     public boolean prefixReuse = true;
     /** The message of an IllegalStateException every Attention call throws, as a bug in a worker would. */
     public String attentionBug;
+    /** Declared as {@code backend.<name>} and {@code backend.version:<version>} when set; null: none declared. */
+    public String backend;
+    public String backendVersion;
+    /** Declares {@link Kernel#CAPABILITY}. */
+    public boolean monkeypatchKernel;
     public int tokenizeCalls;
     public int attentionCalls;
     /** The text of every Attention call, in call order. */
@@ -81,6 +87,14 @@ public class FakeModelWorker implements ModelWorker {
     public FakeModelWorker(int layers, int heads) {
         this.layers = layers;
         this.heads = heads;
+    }
+
+    /** A fake that declares {@code backend.<backend>} and {@code backend.version:<version>}. */
+    public static FakeModelWorker withBackend(int layers, int heads, String backend, String version) {
+        FakeModelWorker fake = new FakeModelWorker(layers, heads);
+        fake.backend = backend;
+        fake.backendVersion = version;
+        return fake;
     }
 
     @Override
@@ -99,6 +113,13 @@ public class FakeModelWorker implements ModelWorker {
                 "logits.full", "suppression.all_heads", "suppression.per_head"));
         if (prefixReuse) {
             capabilities.add("logits.prefix_reuse");
+        }
+        if (monkeypatchKernel) {
+            capabilities.add(Kernel.CAPABILITY);
+        }
+        if (backend != null) {
+            capabilities.add("backend." + backend);
+            capabilities.add("backend.version:" + backendVersion);
         }
         return capabilities;
     }

@@ -1,5 +1,8 @@
 package io.thoughtanchors.worker;
 
+import java.util.List;
+import java.util.stream.Stream;
+
 /**
  * Which attention kernel computes a logits query's passes (worker.proto {@code LogitsRequest.Kernel}, docs/algorithms.md §11.4).
  */
@@ -19,4 +22,9 @@ public enum Kernel {
 
     /** The worker capability {@link #MONKEYPATCH} needs. */
     public static final String CAPABILITY = "logits.kernel_monkeypatch";
+
+    /** {@code base} and, for {@link #MONKEYPATCH}, {@link #CAPABILITY}: what a worker must declare to run this kernel. */
+    public List<String> requiredCapabilities(List<String> base) {
+        return this == MASK ? base : Stream.concat(base.stream(), Stream.of(CAPABILITY)).toList();
+    }
 }

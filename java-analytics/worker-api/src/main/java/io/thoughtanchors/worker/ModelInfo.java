@@ -2,6 +2,7 @@ package io.thoughtanchors.worker;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.IntStream;
@@ -40,8 +41,25 @@ public record ModelInfo(String modelId, String architecture, int numLayers, int 
         }
     }
 
+    /** What a worker that declares no backend runs: workers before the backend seam had only this one. */
+    public static final String DEFAULT_BACKEND = "hf";
+    private static final String BACKEND = "backend.";
+    private static final String BACKEND_VERSION = "backend.version:";
+
     public boolean hasCapability(String capability) {
         return capabilities.contains(capability);
+    }
+
+    /** The worker's --backend, its {@code backend.<name>} capability, or {@link #DEFAULT_BACKEND} if it declares none. */
+    public String backend() {
+        return capabilities.stream().filter(c -> c.startsWith(BACKEND) && !c.startsWith(BACKEND_VERSION))
+                .map(c -> c.substring(BACKEND.length())).findFirst().orElse(DEFAULT_BACKEND);
+    }
+
+    /** The library the backend is built on, e.g. {@code transformers-5.17.0}, if the worker declares it. */
+    public Optional<String> backendVersion() {
+        return capabilities.stream().filter(c -> c.startsWith(BACKEND_VERSION))
+                .map(c -> c.substring(BACKEND_VERSION.length())).findFirst();
     }
 
     /** Layers 0..numLayers-1, what an empty layer list in a query means. */

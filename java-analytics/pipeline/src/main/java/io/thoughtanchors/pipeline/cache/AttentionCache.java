@@ -111,7 +111,7 @@ public final class AttentionCache {
     }
 
     /**
-     * The models (with dtype) under which every one of {@code textShas} is cached in {@code mode}, optionally only
+     * The models (with dtype and backend) under which every one of {@code textShas} is cached in {@code mode}, optionally only
      * {@code modelId}'s: what a run without a worker can use. Entries are checked, not trusted by their path.
      */
     public List<ModelInfo> modelsCovering(List<String> textShas, CacheKey.Mode mode, Optional<String> modelId) {
@@ -128,7 +128,8 @@ public final class AttentionCache {
             }
             CacheKey template = first.get().key();
             boolean all = textShas.stream().allMatch(t -> readQuietly(modeDir.resolve(CacheKey.fileName(t)))
-                    .map(m -> m.mismatch(new CacheKey(template.modelId(), template.dtype(), mode, t)).isEmpty())
+                    .map(m -> m.mismatch(new CacheKey(template.modelId(), template.dtype(), template.backend(), mode, t))
+                            .isEmpty())
                     .orElse(false));
             if (all) {
                 models.add(first.get().model());

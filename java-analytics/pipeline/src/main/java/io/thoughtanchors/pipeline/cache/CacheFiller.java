@@ -14,6 +14,7 @@ import io.thoughtanchors.worker.WorkerException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -98,7 +99,7 @@ public final class CacheFiller {
                 ? "no --worker or --local given, and the cache " + cache.root() + " does not hold all " + plans.size()
                         + " traces" + forModel + " in mode " + mode.folderName() + "; give a worker to compute them"
                 : "no --worker or --local given, and the cache holds every trace for several models ("
-                        + models.stream().map(m -> m.modelId() + " " + m.dtype()).toList()
+                        + models.stream().map(m -> m.modelId() + " " + m.dtype() + " backend " + m.backend()).toList()
                         + "); choose one with --expect-model or give a worker");
     }
 
@@ -117,6 +118,7 @@ public final class CacheFiller {
         double[] attentionSeconds = new double[plans.size()];
         Arrays.fill(tokenizeSeconds, Double.NaN);
         Arrays.fill(attentionSeconds, Double.NaN);
+        warnOfOtherVersions(entries, model);
         if (missing.isEmpty()) {
             return new Filled(model, true, entries, computed, tokenizeSeconds, attentionSeconds);
         }
@@ -153,6 +155,20 @@ public final class CacheFiller {
     }
 
     private CacheKey key(ModelInfo model, TracePlan plan) {
-        return new CacheKey(model.modelId(), model.dtype(), mode, plan.textSha256());
+        return CacheKey.of(model, mode, plan.textSha256());
+    }
+
+    /**
+     * One line when cached entries were computed by another version of the worker's backend library: the version
+     * is recorded, not part of the key (docs/algorithms.md §4.5), so an upgrade keeps the cache but is said.
+     */
+    private void warnOfOtherVersions(List<CacheMetadata> hits, ModelInfo worker) {
+        List<String> others = hits.stream().filter(Objects::nonNull).map(h -> h.model().backendVersion().orElse("?"))
+                .filter(v -> !v.equals(worker.backendVersion().orElse("?"))).distinct().sorted().toList();
+        if (!others.isEmpty()) {
+            listener.warning("cache entries in " + cache.root() + " were computed with " + String.join(", ", others)
+                    + "; the worker runs " + worker.backendVersion().orElse("an undeclared version") + " (backend "
+                    + worker.backend() + "); using them: delete them to recompute");
+        }
     }
 }

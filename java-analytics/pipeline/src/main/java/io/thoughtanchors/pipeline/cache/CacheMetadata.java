@@ -29,6 +29,10 @@ public record CacheMetadata(CacheKey key, ModelInfo model, TokenRanges ranges, i
             throw new IllegalArgumentException(layers + " layers x " + heads + " heads, but its model has "
                     + model.numLayers() + " x " + model.numQueryHeads());
         }
+        if (!key.backend().equals(model.backend())) {
+            throw new IllegalArgumentException("key backend " + key.backend() + ", but its model was run by "
+                    + model.backend());
+        }
         if (size != key.mode().pooling().requestRanges(ranges).length) {
             throw new IllegalArgumentException("matrix side " + size + " does not match the " + ranges.size()
                     + " token ranges under " + key.mode().pooling());
@@ -40,6 +44,7 @@ public record CacheMetadata(CacheKey key, ModelInfo model, TokenRanges ranges, i
         m.put("format", FORMAT);
         m.put("model_id", key.modelId());
         m.put("dtype", key.dtype());
+        m.put("backend", key.backend());
         m.put("boundary_mode", key.mode().boundaryMode().name());
         m.put("truncation", key.mode().truncation().name());
         m.put("pooling", key.mode().pooling().name());
@@ -57,10 +62,13 @@ public record CacheMetadata(CacheKey key, ModelInfo model, TokenRanges ranges, i
         if (!FORMAT.equals(m.get("format"))) {
             throw new IllegalArgumentException("format is " + m.get("format") + ", expected " + FORMAT);
         }
-        CacheKey key = new CacheKey(field(m, "model_id"), field(m, "dtype"), new CacheKey.Mode(
-                BoundaryMode.valueOf(field(m, "boundary_mode")), Truncation.valueOf(field(m, "truncation")),
-                PoolingConvention.valueOf(field(m, "pooling"))), field(m, "text_sha256"));
-        return new CacheMetadata(key, parse(m, "model_info", ModelInfo.class), parse(m, "token_ranges", TokenRanges.class),
+        ModelInfo model = parse(m, "model_info", ModelInfo.class);
+        // entries written before the backend was part of the key name it only in the model's Describe answer
+        CacheKey key = new CacheKey(field(m, "model_id"), field(m, "dtype"), m.getOrDefault("backend", model.backend()),
+                new CacheKey.Mode(BoundaryMode.valueOf(field(m, "boundary_mode")),
+                        Truncation.valueOf(field(m, "truncation")), PoolingConvention.valueOf(field(m, "pooling"))),
+                field(m, "text_sha256"));
+        return new CacheMetadata(key, model, parse(m, "token_ranges", TokenRanges.class),
                 Integer.parseInt(field(m, "layers")), Integer.parseInt(field(m, "heads")), Integer.parseInt(field(m, "n")));
     }
 
@@ -71,6 +79,9 @@ public record CacheMetadata(CacheKey key, ModelInfo model, TokenRanges ranges, i
         }
         if (!key.dtype().equals(expected.dtype())) {
             return Optional.of("dtype " + key.dtype() + ", expected " + expected.dtype());
+        }
+        if (!key.backend().equals(expected.backend())) {
+            return Optional.of("backend " + key.backend() + "'s numbers, expected backend " + expected.backend());
         }
         if (!key.mode().equals(expected.mode())) {
             return Optional.of("mode " + key.mode().folderName() + ", expected " + expected.mode().folderName());

@@ -42,7 +42,7 @@ public final class SuppressionInputs {
         if (stored.isPresent()) {
             return new Resolved(stored.get(), "store");
         }
-        Optional<TokenRanges> cached = receiversCache.lookup(new CacheKey(model.modelId(), model.dtype(),
+        Optional<TokenRanges> cached = receiversCache.lookup(CacheKey.of(model,
                 new CacheKey.Mode(options.boundaryMode(), options.truncation(), options.pooling()), plan.textSha256()))
                 .map(CacheMetadata::ranges);
         TokenRanges ranges = cached.orElseGet(() -> TokenBoundaries.build(plan.text(), plan.layout(),

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * One trace's suppression results under the cache root, at {@link SuppressionKey#relativePath()}:
@@ -55,21 +56,34 @@ public final class SuppressionStore {
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }
+        String writtenFor;
         try {
             JsonNode meta = Checksums.openJson(file);
-            // compared as parsed text: the key's floats would otherwise be FloatNodes against parsed DoubleNodes
-            if (!FORMAT.equals(meta.path("format").asText())
-                    || !Json.MAPPER.readTree(Json.write(key.toJson())).equals(meta.get("key"))) {
-                warnings.accept(file + " describes other settings; recomputing this trace");
-                return Optional.empty();
+            writtenFor = otherSettings(meta);
+            if (writtenFor == null) {
+                TokenRanges ranges = Json.MAPPER.treeToValue(meta.get("token_ranges"), TokenRanges.class);
+                int[] ids = Json.MAPPER.treeToValue(meta.get("token_ids"), int[].class);
+                return Optional.of(new SuppressionInput(ranges, ids));
             }
-            TokenRanges ranges = Json.MAPPER.treeToValue(meta.get("token_ranges"), TokenRanges.class);
-            int[] ids = Json.MAPPER.treeToValue(meta.get("token_ids"), int[].class);
-            return Optional.of(new SuppressionInput(ranges, ids));
         } catch (IOException | RuntimeException e) {
             discard(file, e);
             return Optional.empty();
         }
+        discardTrace(file + " " + writtenFor);
+        return Optional.empty();
+    }
+
+    /** What else a readable meta.json was written for, or null when it describes this key. */
+    private String otherSettings(JsonNode meta) throws IOException {
+        // compared as parsed text: the key's floats would otherwise be FloatNodes against parsed DoubleNodes
+        if (!FORMAT.equals(meta.path("format").asText())
+                || !Json.MAPPER.readTree(Json.write(key.toJson())).equals(meta.get("key"))) {
+            return "describes other settings";
+        }
+        // a store written before the backend was keyed names it only in the model's Describe answer
+        String storedBackend = Json.MAPPER.treeToValue(meta.get("model"), ModelInfo.class).backend();
+        return storedBackend.equals(key.backend()) ? null
+                : "holds backend " + storedBackend + "'s passes, this worker runs backend " + key.backend();
     }
 
     void writeInput(SuppressionInput input, ModelInfo model) {
@@ -167,6 +181,21 @@ public final class SuppressionStore {
             discard(file, e);
             return Optional.empty();
         }
+    }
+
+    /**
+     * A store written for something else: every file of it goes (its baseline and columns belong to those other
+     * settings and must not meet this run's passes), with one warning line.
+     */
+    private void discardTrace(String why) {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.delete(f);
+            }
+        } catch (IOException e) {
+            throw PipelineException.output("cannot clear the store " + dir + ": " + e, e);
+        }
+        warnings.accept(why + "; discarded, recomputing this trace");
     }
 
     /** One warning line, and the file is gone, so that nothing damaged is ever read twice. */

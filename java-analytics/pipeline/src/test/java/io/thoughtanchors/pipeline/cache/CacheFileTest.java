@@ -58,11 +58,44 @@ class CacheFileTest {
         AttentionCache cache = new AttentionCache(tmp, warnings::add);
         CacheMetadata meta = metadata("b".repeat(64));
         cache.store(meta, new float[2 * 3 * 16]);
-        CacheKey otherText = new CacheKey(MODEL.modelId(), MODEL.dtype(), MODE, "b".repeat(16) + "c".repeat(48));
+        CacheKey otherText = CacheKey.of(MODEL, MODE, "b".repeat(16) + "c".repeat(48));
 
         assertEquals(Optional.of(meta.key()), cache.lookup(meta.key()).map(CacheMetadata::key));
         assertEquals(Optional.empty(), cache.lookup(otherText), "same file name, different full hash");
         assertTrue(warnings.get(0).contains("text hash"), warnings.toString());
+    }
+
+    @Test
+    void anEntryOneBackendComputedIsNeverServedForAnother() throws IOException {
+        List<String> warnings = new ArrayList<>();
+        AttentionCache cache = new AttentionCache(tmp, warnings::add);
+        ModelInfo lens = FakeModelWorker.withBackend(2, 3, "transformerlens", "lens-1.0").describe();
+        CacheMetadata byLens = metadata(lens, "1".repeat(64));
+        CacheKey forHf = CacheKey.of(MODEL, MODE, "1".repeat(64));
+        cache.store(byLens, new float[2 * 3 * 16]);
+
+        assertEquals("hf", MODEL.backend(), "a worker that declares no backend ran the only one there was");
+        assertEquals(Path.of("fake-model", "float32-transformerlens", MODE.folderName(), "1".repeat(16) + ".arrow"),
+                byLens.key().relativePath());
+        assertEquals(Path.of("fake-model", "float32", MODE.folderName(), "1".repeat(16) + ".arrow"),
+                forHf.relativePath(), "hf keeps the folder entries had before the backend was keyed");
+        assertEquals(Optional.of(byLens.key()), cache.lookup(byLens.key()).map(CacheMetadata::key));
+        assertEquals(Optional.empty(), cache.lookup(forHf));
+        assertEquals(List.of(), warnings, "simply not there");
+        assertEquals(List.of(lens), cache.modelsCovering(List.of("1".repeat(64)), MODE, Optional.empty()));
+
+        // an entry transformerlens wrote where hf's belongs (as before the backend was keyed) is refused by its metadata
+        Files.createDirectories(cache.pathOf(forHf).getParent());
+        Files.copy(cache.pathOf(byLens.key()), cache.pathOf(forHf));
+        assertEquals(Optional.empty(), cache.lookup(forHf));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("backend transformerlens's numbers, expected backend hf"), warnings.get(0));
+    }
+
+    @Test
+    void metadataWhoseBackendIsNotItsModelsIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new CacheMetadata(new CacheKey(MODEL.modelId(),
+                MODEL.dtype(), "transformerlens", MODE, "2".repeat(64)), MODEL, metadata("2".repeat(64)).ranges(), 2, 3, 4));
     }
 
     @Test
@@ -109,8 +142,12 @@ class CacheFileTest {
     }
 
     private static CacheMetadata metadata(String textSha) {
+        return metadata(MODEL, textSha);
+    }
+
+    private static CacheMetadata metadata(ModelInfo model, String textSha) {
         TokenRanges ranges = new TokenRanges(new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, -1}, new int[] {1, 3, 5, 5}, new int[] {3, 5, 5, 9},
                 40, 9);
-        return new CacheMetadata(new CacheKey(MODEL.modelId(), MODEL.dtype(), MODE, textSha), MODEL, ranges, 2, 3, 4);
+        return new CacheMetadata(CacheKey.of(model, MODE, textSha), model, ranges, 2, 3, 4);
     }
 }

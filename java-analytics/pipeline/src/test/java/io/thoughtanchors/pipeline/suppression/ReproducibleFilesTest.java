@@ -76,14 +76,14 @@ class ReproducibleFilesTest {
                 Set.copyOf(capabilityOrder), true, "random weights", 1 << 20);
         TokenRanges ranges = new TokenRanges(new int[] {0, 1}, new int[] {0, 1}, new int[] {1, 3}, new int[] {3, 5},
                 20, 5);
-        CacheKey key = new CacheKey(model.modelId(), model.dtype(),
+        CacheKey key = CacheKey.of(model,
                 new CacheKey.Mode(BoundaryMode.OFFSETS, Truncation.NONE, PoolingConvention.RECOMMENDED), "a".repeat(64));
         float[] data = new float[2 * 2 * 4];
         for (int i = 0; i < data.length; i++) {
             data[i] = i / 16f;
         }
         new AttentionCache(root, w -> { }).store(new CacheMetadata(key, model, ranges, 2, 2, 2), data);
-        SuppressionStore store = new SuppressionStore(root, new SuppressionKey(model.modelId(), model.dtype(),
+        SuppressionStore store = new SuppressionStore(root, new SuppressionKey(model.modelId(), model.dtype(), model.backend(),
                 SentenceSource.ALL_LABELLED, BoundaryMode.OFFSETS, Truncation.NONE, NucleusSpec.REFERENCE, 0.6, false,
                 Kernel.MASK, "b".repeat(64)), w -> { });
         store.writeInput(new SuppressionInput(ranges, new int[] {0, 11, 12, 13, 14}), model);

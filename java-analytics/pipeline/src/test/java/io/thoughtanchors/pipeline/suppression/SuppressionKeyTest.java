@@ -16,7 +16,11 @@ import java.nio.file.Path;
 class SuppressionKeyTest {
 
     private static SuppressionKey key(Kernel kernel) {
-        return new SuppressionKey("tiny-qwen2", "float32", SentenceSource.ALL_LABELLED, BoundaryMode.OFFSETS,
+        return key("hf", kernel);
+    }
+
+    private static SuppressionKey key(String backend, Kernel kernel) {
+        return new SuppressionKey("tiny-qwen2", "float32", backend, SentenceSource.ALL_LABELLED, BoundaryMode.OFFSETS,
                 Truncation.NONE, NucleusSpec.REFERENCE, 0.6, false, kernel, "a".repeat(64));
     }
 
@@ -25,6 +29,15 @@ class SuppressionKeyTest {
         assertEquals(Path.of("suppression", "tiny-qwen2", "float32", "ALL_LABELLED-OFFSETS-NONE",
                 "p0.9999-k100-t0.6-f16-kl0.6-reuse", "a".repeat(16)), key(Kernel.MASK).relativePath());
         assertFalse(key(Kernel.MASK).toJson().containsKey("kernel"));
+        assertFalse(key(Kernel.MASK).toJson().containsKey("backend"), "nor before the backend was");
+    }
+
+    @Test
+    void anotherBackendsPassesAreStoredApart() {
+        SuppressionKey lens = key("transformerlens", Kernel.MASK);
+        assertEquals(Path.of("suppression", "tiny-qwen2", "float32-transformerlens", "ALL_LABELLED-OFFSETS-NONE",
+                "p0.9999-k100-t0.6-f16-kl0.6-reuse", "a".repeat(16)), lens.relativePath());
+        assertEquals("transformerlens", lens.toJson().get("backend"));
     }
 
     @Test
