@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A suppression-matrix run (docs/algorithms.md §12): per trace a baseline pass and one pass per suppressed sentence, stored as
@@ -58,8 +57,7 @@ final class SuppressionMatrixRun {
         TraceSuppression.Settings requested = new TraceSuppression.Settings(request.nucleus(),
                 request.fullRecompute(), request.variantsPerCall(), request.batchSize(), request.kl().temperature(),
                 request.kernel());
-        List<String> capabilities = request.kernel() == Kernel.MASK ? CAPABILITIES
-                : Stream.concat(CAPABILITIES.stream(), Stream.of(Kernel.CAPABILITY)).toList();
+        List<String> capabilities = request.kernel().requiredCapabilities(CAPABILITIES);
         int inFlight = request.effectiveParallel();
         Inputs.Kept kept = Inputs.withAtLeast(Inputs.plans(Inputs.read(request.data(), request.dataOptions(), events),
                 request.options()), MIN_SENTENCES, "a suppression matrix", "each entry is a sentence's response to"

@@ -5,7 +5,6 @@ import io.thoughtanchors.pipeline.cache.Json;
 import io.thoughtanchors.worker.ModelInfo;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -101,11 +100,8 @@ public record GeneratedTrace(String id, String problem, String prompt, String co
         json.put("id", m.modelId());
         json.put("architecture", m.architecture());
         json.put("dtype", m.dtype());
-        List<String> backend = m.capabilities().stream().filter(c -> c.startsWith("backend.")).toList();
-        backend.stream().filter(c -> !c.startsWith("backend.version:")).findFirst()
-                .ifPresent(c -> json.put("backend", c.substring("backend.".length())));
-        backend.stream().filter(c -> c.startsWith("backend.version:")).findFirst()
-                .ifPresent(c -> json.put("backend_version", c.substring("backend.version:".length())));
+        json.put("backend", m.backend());
+        m.backendVersion().ifPresent(v -> json.put("backend_version", v));
         json.put("worker_version", m.workerVersion());
         json.put("synthetic_weights", m.syntheticWeights());
         return json;
