@@ -307,7 +307,8 @@
     } else {
       rows.push(`<div>${esc(level)}: no interval (one problem)</div>`);
     }
-    rows.push(`<div>${esc(`${m.traces} traces of ${m.problems} problems`)}${m.fewProblems
+    const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    rows.push(`<div>${esc(`${count(m.traces, 'trace')} of ${count(m.problems, 'problem')}`)}${m.fewProblems
       ? esc(` · fewer than ${data.categories.interval.fewProblemsBelow} problems: a rough interval`) : ''}</div>`);
     return rows.join('');
   }
