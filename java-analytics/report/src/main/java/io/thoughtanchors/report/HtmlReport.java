@@ -164,10 +164,11 @@ public final class HtmlReport {
         if (tests.isEmpty()) {
             return "<p class=\"not-computed\">no paired tests: no two categories share traces</p>\n";
         }
-        StringBuilder t = new StringBuilder("<table class=\"tests\"><caption>Paired t-tests over traces having both"
-                + " categories; Holm p: adjusted over the unordered pairs; d<sub>z</sub>: mean / sd of the paired"
-                + " differences</caption>\n<thead><tr><th>category A</th><th>category B</th><th>n</th><th>t</th>"
-                + "<th>df</th><th>p</th><th>Holm p</th><th>d<sub>z</sub></th></tr></thead>\n<tbody>\n");
+        StringBuilder t = new StringBuilder("<div class=\"tests-scroll\"><table class=\"tests\"><caption>Paired"
+                + " t-tests over traces having both categories. Holm p: adjusted over the unordered pairs;"
+                + " d<sub>z</sub>: mean / sd of the paired differences</caption>\n<thead><tr><th>category A</th>"
+                + "<th>category B</th><th>n</th><th>t</th><th>df</th><th>p</th><th>Holm p</th><th>d<sub>z</sub></th>"
+                + "</tr></thead>\n<tbody>\n");
         for (ReportModel.PairTest test : tests) {
             t.append("<tr><td>").append(escape(test.categoryA())).append("</td><td>").append(escape(test.categoryB()))
                     .append("</td><td>").append(test.n()).append("</td><td>").append(format(test.t()))
@@ -175,7 +176,7 @@ public final class HtmlReport {
                     .append("</td><td>").append(format(test.pHolm())).append("</td><td>")
                     .append(format(test.cohensDz())).append("</td></tr>\n");
         }
-        return t.append("</tbody></table>\n").toString();
+        return t.append("</tbody></table></div>\n").toString();
     }
 
     private static String format(double x) {
