@@ -136,9 +136,10 @@ class ClusterBootstrapTest {
 
     @Test
     void problemsMoveTogether() {
-        // Two traces per problem, equal within a problem: drawing problems, every resample mean is a mean of problem
-        // levels over the problems drawn; drawing traces independently would give means no problem draw can.
-        double[] values = {1, 1, 5, 5, 9, 9};
+        // Two traces per problem, equal within a problem: drawing problems, every resample mean is a mean of three
+        // problem levels, a multiple of 1/3; drawing the six traces independently would also give sixths (1/6: one
+        // trace of the second problem and five of the first).
+        double[] values = {0, 0, 1, 1, 3, 3};
         int[] problem = {0, 0, 1, 1, 2, 2};
         ClusterBootstrap.Interval ci = ClusterBootstrap.mean(values, problem, BootstrapOptions.DEFAULT);
         for (double m : ci.resampleMeans()) {
