@@ -11,6 +11,8 @@ import io.thoughtanchors.report.ReportModel.Reliability;
 import io.thoughtanchors.report.ReportModel.Sentence;
 import io.thoughtanchors.report.ReportModel.Suppression;
 import java.awt.Color;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -262,7 +264,8 @@ public final class StaticFigures {
         canvas.getAxis(0).setGridVisible(false);
         canvas.setAxisLabels("sentence category", "receiver-head score (mean vertical score)");
         ReportModel.CategoryInterval interval = categories.interval();
-        String level = String.format(Locale.ROOT, "%.3g%%", 100 * interval.level());
+        String level = BigDecimal.valueOf(100 * interval.level()).round(new MathContext(3)).stripTrailingZeros()
+                .toPlainString() + "%";
         List<LegendEntry> legend = List.of(
                 new LegendEntry("median and quartiles", Color.BLACK, Glyph.BOX),
                 new LegendEntry("one trace", FigurePalette.MAIN, Glyph.DOT),
