@@ -11,15 +11,7 @@ public final class EffectSize {
      * (or NaN when they are all 0), as the t statistic does.
      */
     public static double pairedCohensDz(double[] a, double[] b) {
-        double[][] ab = Correlation.dropNaNPairs(a, b);
-        int n = ab[0].length;
-        if (n < 2) {
-            return Double.NaN;
-        }
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = ab[0][i] - ab[1][i];
-        }
-        return NanStats.mean(d) / NanStats.stdSample(d);
+        double[] d = PairedTTest.differences(a, b);
+        return d.length < 2 ? Double.NaN : NanStats.mean(d) / NanStats.stdSample(d);
     }
 }
