@@ -36,7 +36,11 @@ def test_every_chart_draws_and_hovers_show_sentences(sample):
     assert summary["blocked"] == 0 and not summary["notComputed"]
     assert summary["placeboCurve"] is True, "the samples with a suppression matrix have placebos"
     hovered = [h["chart"] for h in summary["hovers"] if h["ok"]]
-    assert len(hovered) == 4, summary["hovers"]  # two traces' receiver bars, both heatmaps
+    assert len(hovered) == 5, summary["hovers"]  # two traces' receiver bars, both heatmaps, a category mean
+    assert "fig5_receiver_score_by_category" in hovered
+    # Every category of the sample has an interval (three traces, three problems): one bar each.
+    assert summary["figure5"]["bars"] == summary["figure5"]["withInterval"] == 8, summary["figure5"]
+    assert "95% CI: [" in next(h["text"] for h in summary["hovers"] if h["chart"] == "fig5_receiver_score_by_category")
     assert "<b>not bold</b>" in summary["hovers"][0]["text"], "sentence markup is shown as text"
 
 
@@ -46,6 +50,10 @@ def test_minimal_report_notes_what_was_not_computed():
     assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL)
     assert summary["placeboCurve"] is None
     assert all(n.startswith("not computed: ") for n in summary["notComputed"])
+    # One trace, one problem: category means without intervals, and the tooltip says so.
+    assert summary["figure5"]["bars"] == summary["figure5"]["withInterval"] == 0, summary["figure5"]
+    fig5 = next(h for h in summary["hovers"] if h["chart"] == "fig5_receiver_score_by_category")
+    assert fig5["ok"] and "no interval (one problem)" in fig5["text"], fig5
 
 
 def test_page_without_categories_notes_figure_5_and_still_draws_the_scatter():

@@ -1,5 +1,5 @@
-// Checks a report page in headless Chromium, offline: every chart drawn as SVG, no errors, and hover tooltips that
-// show the sentences under the pointer.
+// Checks a report page in headless Chromium, offline: every chart drawn as SVG, no errors, hover tooltips that
+// show the sentences under the pointer, and Figure 5's category means with their intervals and its tests table.
 //
 //   node tests/browser/check_report.mjs <index.html> <screenshot.png> [--hover-screenshot <png>]
 //
@@ -109,6 +109,37 @@ function matrixCell(which) {
   return { value: [j, i], expect: [text(i), text(j)] };
 }
 
+// Runs in the page: the mean of Figure 5's first category with an interval (else its first mean); the tooltip must
+// name the category, the interval's level and the traces and problems behind it.
+function categoryMean() {
+  const c = JSON.parse(document.getElementById('report-data').textContent).categories;
+  const shown = c.names.filter((name) => Object.values(c.perTrace[name] ?? {}).some((v) => v != null));
+  const means = c.means.filter((m) => m.mean != null && shown.includes(m.category));
+  const m = means.find((x) => x.ciLow != null && x.ciHigh != null) ?? means[0];
+  const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return {
+    value: [shown.indexOf(m.category), m.mean],
+    expect: [m.category, `${Number((c.interval.level * 100).toPrecision(3))}% CI`,
+      `${count(m.traces, 'trace')} of ${count(m.problems, 'problem')}`],
+  };
+}
+
+/** Figure 5: one interval bar per category mean with bounds, and the tests table's Holm p and d_z columns. */
+async function checkFigure5(page) {
+  return page.evaluate(() => {
+    const el = document.getElementById('fig5_receiver_score_by_category');
+    const c = JSON.parse(document.getElementById('report-data').textContent).categories;
+    const shown = c.names.filter((name) => Object.values(c.perTrace[name] ?? {}).some((v) => v != null));
+    const withInterval = c.means.filter((m) => shown.includes(m.category) && m.mean != null && m.ciLow != null
+      && m.ciHigh != null).length;
+    const series = echarts.getInstanceByDom(el).getOption().series;
+    const bars = series.find((s) => s.type === 'custom')?.data.length ?? 0;
+    const means = series.find((s) => s.name === 'mean')?.data.length ?? 0;
+    const headers = [...el.closest('figure').querySelectorAll('table.tests th')].map((th) => th.textContent);
+    return { withInterval, bars, means, headers };
+  });
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -184,6 +215,16 @@ async function main() {
     }
     if (ids.has('fig6a_suppression_matrix')) {
       summary.hovers.push(await hover(page, 'fig6a_suppression_matrix', matrixCell, 'suppression'));
+    }
+    if (ids.has('fig5_receiver_score_by_category')) {
+      summary.figure5 = await checkFigure5(page);
+      const f = summary.figure5;
+      if (f.bars !== f.withInterval) failures.push(`Figure 5 draws ${f.bars} interval bars for ${f.withInterval} intervals`);
+      if (f.means === 0) failures.push('Figure 5 draws no category means');
+      for (const column of ['p', 'Holm p', 'dz']) {
+        if (!f.headers.includes(column)) failures.push(`Figure 5's tests table lacks the ${column} column: ${f.headers}`);
+      }
+      summary.hovers.push(await hover(page, 'fig5_receiver_score_by_category', categoryMean));
     }
     for (const h of summary.hovers) {
       if (!h.ok) {

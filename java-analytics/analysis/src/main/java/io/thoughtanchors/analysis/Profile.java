@@ -8,6 +8,7 @@ import io.thoughtanchors.analysis.attention.PoolingConvention;
 import io.thoughtanchors.analysis.attention.VerticalScoreOptions;
 import io.thoughtanchors.analysis.compare.ImportanceTransform;
 import io.thoughtanchors.analysis.compare.Trim;
+import io.thoughtanchors.analysis.stats.BootstrapOptions;
 import io.thoughtanchors.analysis.taxonomy.Categories;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
 import io.thoughtanchors.analysis.text.BoundaryMode;
@@ -33,17 +34,20 @@ public enum Profile {
             case REF_HEAD -> new AnalysisOptions(SentenceSource.HEAD_KEEP_SPACING, SentenceMatch.EXACT_OR_STRIPPED,
                     BoundaryMode.HEAD_PREFIX_COUNT, Truncation.NONE, PoolingConvention.HEAD_CLIP, head, head, 0,
                     NanHeadPolicy.FAIL, LayerZero.INCLUDE, 20, HeadAggregate.MEAN, 0, CategoryAggregate.MEAN, 2,
-                    Categories.FIGURE_ORDER, Categories.COMPARISON_EXCLUDED, ImportanceTransform.ABSOLUTE, Trim.MIN_AND_MAX);
+                    Categories.FIGURE_ORDER, Categories.COMPARISON_EXCLUDED, ImportanceTransform.ABSOLUTE, Trim.MIN_AND_MAX,
+                    BootstrapOptions.DEFAULT);
             case REF_PAPER -> new AnalysisOptions(SentenceSource.PAPER_SPLIT, SentenceMatch.EXACT_OR_STRIPPED,
                     BoundaryMode.PAPER_SHIFTED_PREFIX, Truncation.PAPER_SEMI, PoolingConvention.PAPER_REGIONS,
                     head.withDepthControl(DepthControl.ROW_INDEX_SCALING).withDropEnds(4), head, 0,
                     NanHeadPolicy.SKIP_TRACES_OVER_HALF_NAN, LayerZero.EXCLUDE, 20, HeadAggregate.MEAN, 8,
                     CategoryAggregate.MEAN, 2, Categories.FIGURE_ORDER, Categories.COMPARISON_EXCLUDED,
-                    ImportanceTransform.ABSOLUTE, Trim.MIN_AND_MAX);
+                    ImportanceTransform.ABSOLUTE, Trim.MIN_AND_MAX,
+                    BootstrapOptions.DEFAULT);
             case RECOMMENDED -> new AnalysisOptions(SentenceSource.ALL_LABELLED, SentenceMatch.WHITESPACE_REGEX_FALLBACK,
                     BoundaryMode.OFFSETS, Truncation.NONE, PoolingConvention.RECOMMENDED, head, head, 0,
                     NanHeadPolicy.PROPAGATE, LayerZero.EXCLUDE, 20, HeadAggregate.NANMEAN, 0, CategoryAggregate.MEAN, 2,
-                    Categories.FIGURE_ORDER, Categories.COMPARISON_EXCLUDED, ImportanceTransform.ABSOLUTE, Trim.MIN_AND_MAX);
+                    Categories.FIGURE_ORDER, Categories.COMPARISON_EXCLUDED, ImportanceTransform.ABSOLUTE, Trim.MIN_AND_MAX,
+                    BootstrapOptions.DEFAULT);
         };
     }
 }

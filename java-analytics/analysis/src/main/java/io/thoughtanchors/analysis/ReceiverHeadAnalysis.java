@@ -218,7 +218,10 @@ public final class ReceiverHeadAnalysis {
         return Optional.of(SplitHalfReliability.evaluate(problems, kurtosis, heads, mode));
     }
 
-    /** Figure 5 over the traces with sentence categories; per-trace values keyed by the trace's position. */
+    /**
+     * Figure 5 over the traces with sentence categories; per-trace values keyed by the trace's position, the bootstrap
+     * drawing the traces' problems.
+     */
     private Optional<CategoryResult> categories(List<TraceInput> inputs, List<double[]> rho, List<int[]> labels,
                                                 Map<AnalysisPart, String> notComputed, List<String> warnings) {
         List<SentenceScore> rows = new ArrayList<>();
@@ -232,7 +235,7 @@ public final class ReceiverHeadAnalysis {
             for (int s = 0; s < labels.get(r).length; s++) {
                 Optional<String> category = t.category(labels.get(r)[s]);
                 if (category.isPresent()) {
-                    rows.add(new SentenceScore(r, category.get(), rho.get(r)[s]));
+                    rows.add(new SentenceScore(r, t.source().problemNumber(), category.get(), rho.get(r)[s]));
                 }
             }
         }
@@ -246,7 +249,7 @@ public final class ReceiverHeadAnalysis {
                     + " left out of the category tests: " + listed(unlabelled));
         }
         CategoryResult result = CategoryAnalysis.analyse(rows, options.categories(), options.categoryAggregate(),
-                options.categoryMinCount());
+                options.categoryMinCount(), options.categoryBootstrap());
         if (result.perTrace().values().stream().allMatch(Map::isEmpty)) {
             notComputed.put(AnalysisPart.CATEGORIES, "no trace has more than " + options.categoryMinCount()
                     + " sentences of one analysed category (" + String.join(", ", options.categories()) + ")");

@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.attention.HeadAggregate;
 import io.thoughtanchors.analysis.attention.LayerZero;
 import io.thoughtanchors.analysis.attention.NanHeadPolicy;
 import io.thoughtanchors.analysis.attention.PoolingConvention;
+import io.thoughtanchors.analysis.stats.BootstrapOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
 import io.thoughtanchors.pipeline.PipelineException;
 import picocli.CommandLine.Mixin;
@@ -49,6 +50,17 @@ final class AnalysisOverrides {
     @Option(names = "--category-aggregate", paramLabel = "AGG", description = "${COMPLETION-CANDIDATES}.")
     CategoryAggregate categoryAggregate;
 
+    @Option(names = "--category-resamples", paramLabel = "N",
+            description = "Bootstrap resamples of problems for the category means' intervals (default 2000).")
+    Integer categoryResamples;
+
+    @Option(names = "--category-ci-level", paramLabel = "LEVEL",
+            description = "Coverage of the category means' percentile intervals, in (0, 1) (default 0.95).")
+    Double categoryCiLevel;
+
+    @Option(names = "--category-seed", paramLabel = "SEED", description = "Seed of that bootstrap (default 1).")
+    Long categorySeed;
+
     AnalysisOptions apply(AnalysisOptions o) {
         if (topK != null) {
             o = o.withTopK(atLeast(1, "--top-k", topK));
@@ -69,7 +81,22 @@ final class AnalysisOverrides {
         o = layerZero == null ? o : o.withLayerZero(layerZero);
         o = nanHeads == null ? o : o.withNanHeadPolicy(nanHeads);
         o = headAggregate == null ? o : o.withHeadAggregate(headAggregate);
-        return categoryAggregate == null ? o : o.withCategoryAggregate(categoryAggregate);
+        o = categoryAggregate == null ? o : o.withCategoryAggregate(categoryAggregate);
+        return o.withCategoryBootstrap(bootstrap(o.categoryBootstrap()));
+    }
+
+    private BootstrapOptions bootstrap(BootstrapOptions b) {
+        if (categoryResamples != null) {
+            b = b.withResamples(atLeast(1, "--category-resamples", categoryResamples));
+        }
+        if (categoryCiLevel != null) {
+            if (!(categoryCiLevel > 0 && categoryCiLevel < 1)) {
+                throw PipelineException.invalidRequest("--category-ci-level must be strictly between 0 and 1, got "
+                        + categoryCiLevel);
+            }
+            b = b.withLevel(categoryCiLevel);
+        }
+        return categorySeed == null ? b : b.withSeed(categorySeed);
     }
 
     private static int atLeast(int min, String option, int value) {

@@ -169,16 +169,19 @@ public final class HtmlReport {
         if (tests.isEmpty()) {
             return "<p class=\"not-computed\">no paired tests: no two categories share traces</p>\n";
         }
-        StringBuilder t = new StringBuilder("<table class=\"tests\"><caption>Paired t-tests over traces having both"
-                + " categories</caption>\n<thead><tr><th>category A</th><th>category B</th><th>n</th><th>t</th>"
-                + "<th>df</th><th>p</th></tr></thead>\n<tbody>\n");
+        StringBuilder t = new StringBuilder("<div class=\"tests-scroll\"><table class=\"tests\"><caption>Paired"
+                + " t-tests over traces having both categories. Holm p: adjusted over the unordered pairs;"
+                + " d<sub>z</sub>: mean / sd of the paired differences</caption>\n<thead><tr><th>category A</th>"
+                + "<th>category B</th><th>n</th><th>t</th><th>df</th><th>p</th><th>Holm p</th><th>d<sub>z</sub></th>"
+                + "</tr></thead>\n<tbody>\n");
         for (ReportModel.PairTest test : tests) {
             t.append("<tr><td>").append(escape(test.categoryA())).append("</td><td>").append(escape(test.categoryB()))
                     .append("</td><td>").append(test.n()).append("</td><td>").append(format(test.t()))
                     .append("</td><td>").append(format(test.df())).append("</td><td>").append(format(test.p()))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(format(test.pHolm())).append("</td><td>")
+                    .append(format(test.cohensDz())).append("</td></tr>\n");
         }
-        return t.append("</tbody></table>\n").toString();
+        return t.append("</tbody></table></div>\n").toString();
     }
 
     private static String format(double x) {
@@ -235,6 +238,16 @@ public final class HtmlReport {
                 ObjectNode values = perTrace.putObject(category);
                 byTrace.forEach((trace, value) -> values.set(trace, number(value == null ? Double.NaN : value)));
             });
+            categories.putObject("interval").put("level", c.interval().level()).put("resamples",
+                    c.interval().resamples()).put("fewProblemsBelow", c.interval().fewProblemsBelow());
+            ArrayNode means = categories.putArray("means");
+            for (ReportModel.CategoryMean m : c.means()) {
+                ObjectNode mean = means.addObject().put("category", m.category()).put("traces", m.traces())
+                        .put("problems", m.problems()).put("fewProblems", m.fewProblems());
+                mean.set("mean", number(m.mean()));
+                mean.set("ciLow", number(m.ciLow()));
+                mean.set("ciHigh", number(m.ciHigh()));
+            }
         });
 
         ArrayNode traces = root.putArray("traces");

@@ -36,7 +36,11 @@ final class PolylinePlot extends Plot {
     }
 
     static PolylinePlot dashed(double[] x, double[] y, Color color) {
-        return new PolylinePlot(x, y, color, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
+        return dashed(x, y, color, 1.2f);
+    }
+
+    static PolylinePlot dashed(double[] x, double[] y, Color color, float width) {
+        return new PolylinePlot(x, y, color, new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f,
                 new float[]{6f, 4f}, 0f));
     }
 

@@ -139,21 +139,39 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
 
     /**
      * @param perTrace category → (trace id → per-trace aggregate receiver score), both in display order
+     * @param means    each category's mean over traces with its bootstrap interval over problems, in display order
      */
     public record CategoryScores(List<String> categories, Map<String, Map<String, Double>> perTrace,
-                                 List<PairTest> tests) {
+                                 List<CategoryMean> means, CategoryInterval interval, List<PairTest> tests) {
         public CategoryScores {
             categories = List.copyOf(categories);
             Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
             perTrace.forEach((category, values) -> copy.put(category,
                     Collections.unmodifiableMap(new LinkedHashMap<>(values))));
             perTrace = Collections.unmodifiableMap(copy);
+            means = List.copyOf(means);
             tests = List.copyOf(tests);
         }
     }
 
-    /** Paired t-test of category A against B over traces having both. */
-    public record PairTest(String categoryA, String categoryB, int n, double t, double df, double p) {
+    /** How the category means' intervals were computed: a percentile bootstrap over problems. */
+    public record CategoryInterval(double level, int resamples, int fewProblemsBelow) {
+    }
+
+    /**
+     * One category's mean over its traces' values and its bootstrap interval (NaN bounds with fewer than two
+     * problems); {@code fewProblems} when fewer than {@link CategoryInterval#fewProblemsBelow()}.
+     */
+    public record CategoryMean(String category, int traces, int problems, double mean, double ciLow, double ciHigh,
+                               boolean fewProblems) {
+    }
+
+    /**
+     * Paired t-test of category A against B over traces having both, with its Holm-adjusted p over the unordered
+     * pairs and paired Cohen's d_z.
+     */
+    public record PairTest(String categoryA, String categoryB, int n, double t, double df, double p, double pHolm,
+                           double cohensDz) {
     }
 
     /**

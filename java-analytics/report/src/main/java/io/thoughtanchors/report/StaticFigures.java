@@ -11,6 +11,8 @@ import io.thoughtanchors.report.ReportModel.Reliability;
 import io.thoughtanchors.report.ReportModel.Sentence;
 import io.thoughtanchors.report.ReportModel.Suppression;
 import java.awt.Color;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import smile.plot.swing.BoxPlot;
 import smile.plot.swing.Canvas;
 import smile.plot.swing.Label;
@@ -43,9 +46,14 @@ public final class StaticFigures {
     /** More receiver heads than this are not named beside their points: the names would overlap. */
     private static final int MAX_NAMED_RECEIVERS = 10;
     private static final char DOT = '#';
+    /** Smile's large filled square. */
+    private static final char MEAN_MARK = 'Q';
     private static final float THIN_LINE = 1.3f;
     private static final float MEDIUM_LINE = 2f;
     private static final float THICK_LINE = 3f;
+    private static final float INTERVAL_LINE = 2f;
+    /** Half the width of an interval's end caps, in box widths. */
+    private static final double INTERVAL_CAP = 0.06;
 
     private StaticFigures() {
     }
@@ -246,22 +254,66 @@ public final class StaticFigures {
             plots.add(new BoxPlot(groups.scores().stream().map(double[]::clone).toArray(double[][]::new), null));
         }
         addScatter(plots, groups.dots(), FigurePalette.translucent(FigurePalette.MAIN, 150));
+        List<Double> bounds = addMeansWithIntervals(plots, groups, categories);
         PlotRange boxes = new PlotRange(0, Math.max(1, groups.names().size()));
-        Canvas canvas = canvas(boxes, PlotRange.of(groups.scores().toArray(double[][]::new)).padded(0.05), plots);
+        double[] intervalBounds = bounds.stream().mapToDouble(Double::doubleValue).toArray();
+        Canvas canvas = canvas(boxes, PlotRange.of(Stream.concat(groups.scores().stream(), Stream.of(intervalBounds))
+                .toArray(double[][]::new)).padded(0.05), plots);
         exact(canvas, 0, boxes);
         canvas.getAxis(0).setTickVisible(false);
         canvas.getAxis(0).setGridVisible(false);
         canvas.setAxisLabels("sentence category", "receiver-head score (mean vertical score)");
+        ReportModel.CategoryInterval interval = categories.interval();
+        String level = BigDecimal.valueOf(100 * interval.level()).round(new MathContext(3)).stripTrailingZeros()
+                .toPlainString() + "%";
         List<LegendEntry> legend = List.of(
                 new LegendEntry("median and quartiles", Color.BLACK, Glyph.BOX),
                 new LegendEntry("one trace", FigurePalette.MAIN, Glyph.DOT),
-                LegendEntry.note("whiskers: data within 1.5 IQR"));
+                LegendEntry.note("whiskers: data within 1.5 IQR"),
+                new LegendEntry("mean, " + level + " CI", FigurePalette.RECEIVER, Glyph.SQUARE),
+                LegendEntry.note("CI: bootstrap over problems"),
+                LegendEntry.note("(" + interval.resamples() + " resamples)"),
+                new LegendEntry("< " + interval.fewProblemsBelow() + " problems", FigurePalette.RECEIVER,
+                        Glyph.DASHED_LINE));
         double[] centres = new double[groups.names().size()];
         Arrays.setAll(centres, i -> i + 0.5);
         FigurePage page = new FigurePage(canvas, FigurePage.WITH_LEGEND).legend(legend)
                 .categoryLabels(groups.names(), centres);
         return header(page, model, "Receiver-head score by sentence category (" + traces(groups.traces()) + ")",
-                "per-trace means; paired tests are in the HTML report");
+                "per-trace means; paired tests with Holm p and d_z are in the HTML report");
+    }
+
+    /**
+     * Each shown category's mean as a square and its bootstrap interval as a bar with caps (dashed with few problems);
+     * returns the bounds drawn, for the axis range.
+     */
+    private static List<Double> addMeansWithIntervals(List<Plot> plots, CategoryGroups groups,
+                                                      CategoryScores categories) {
+        List<double[]> means = new ArrayList<>();
+        List<Double> bounds = new ArrayList<>();
+        for (ReportModel.CategoryMean m : categories.means()) {
+            int i = groups.names().indexOf(m.category());
+            if (i < 0 || !Double.isFinite(m.mean())) {
+                continue;
+            }
+            double x = i + 0.5;
+            means.add(new double[]{x, m.mean()});
+            if (Double.isFinite(m.ciLow()) && Double.isFinite(m.ciHigh())) {
+                double cap = INTERVAL_CAP;
+                for (double[][] line : new double[][][]{{{x, x}, {m.ciLow(), m.ciHigh()}},
+                        {{x - cap, x + cap}, {m.ciLow(), m.ciLow()}}, {{x - cap, x + cap}, {m.ciHigh(), m.ciHigh()}}}) {
+                    Color colour = FigurePalette.RECEIVER;
+                    plots.add(m.fewProblems() ? PolylinePlot.dashed(line[0], line[1], colour, INTERVAL_LINE)
+                            : PolylinePlot.solid(line[0], line[1], colour, INTERVAL_LINE));
+                }
+                bounds.add(m.ciLow());
+                bounds.add(m.ciHigh());
+            }
+        }
+        if (!means.isEmpty()) {
+            plots.add(new ScatterPlot(new Point(means.toArray(double[][]::new), MEAN_MARK, FigurePalette.RECEIVER)));
+        }
+        return bounds;
     }
 
     /** The categories having a finite per-trace score, in display order, each with its scores by trace id. */

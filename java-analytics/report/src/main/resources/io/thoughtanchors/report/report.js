@@ -298,6 +298,21 @@
 
   // ---- Figure 5 ----
 
+  /** A category mean's tooltip: the mean, its bootstrap interval over problems and how many problems it rests on. */
+  function categoryMeanHtml(m) {
+    const level = `${fmt(data.categories.interval.level * 100, 3)}% CI`;
+    const rows = [`<div class="tt-head">${esc(m.category)} · mean over traces</div>`, valueHtml('mean', m.mean)];
+    if (m.ciLow != null && m.ciHigh != null) {
+      rows.push(`<div>${esc(level)}: <span class="tt-value">[${esc(fmt(m.ciLow))}, ${esc(fmt(m.ciHigh))}]</span></div>`);
+    } else {
+      rows.push(`<div>${esc(level)}: no interval (one problem)</div>`);
+    }
+    const count = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+    rows.push(`<div>${esc(`${count(m.traces, 'trace')} of ${count(m.problems, 'problem')}`)}${m.fewProblems
+      ? esc(` · fewer than ${data.categories.interval.fewProblemsBelow} problems: a rough interval`) : ''}</div>`);
+    return rows.join('');
+  }
+
   function categoryBoxplot(el) {
     const c = data.categories;
     const shown = c.names.filter((name) => finite(Object.values(c.perTrace[name] ?? {})).length > 0);
@@ -308,21 +323,50 @@
     const points = shown.flatMap((name, x) => Object.entries(c.perTrace[name])
       .filter(([, v]) => v != null).map(([trace, v]) => ({ value: [x, v], trace, itemStyle: { color: categoryColour(name) } })));
     const traceCount = new Set(points.map((p) => p.trace)).size;
+    // The mean of each category with its bootstrap interval over problems; hollow and dashed when few problems.
+    const meanOf = new Map(c.means.map((m) => [m.category, m]));
+    const means = shown.map((name, x) => ({ x, m: meanOf.get(name) })).filter(({ m }) => m && m.mean != null);
+    const meanPoints = means.map(({ x, m }) => ({ value: [x, m.mean], mean: m, symbol: m.fewProblems ? 'emptyDiamond' : 'diamond' }));
+    const intervals = means.filter(({ m }) => m.ciLow != null && m.ciHigh != null)
+      .map(({ x, m }) => ({ value: [x, m.ciLow, m.ciHigh], mean: m }));
+    const level = `${fmt(c.interval.level * 100, 3)}%`;
+    const errorBar = (params, api) => {
+      const x = api.value(0);
+      const low = api.coord([x, api.value(1)]);
+      const high = api.coord([x, api.value(2)]);
+      const cap = api.size([1, 0])[0] * 0.12;
+      const dashed = intervals[params.dataIndex].mean.fewProblems;
+      const style = { stroke: RECEIVER_COLOUR, lineWidth: 2, lineDash: dashed ? [4, 3] : null };
+      const line = (x1, y1, x2, y2) => ({ type: 'line', shape: { x1, y1, x2, y2 }, style });
+      return {
+        type: 'group',
+        children: [line(low[0], low[1], high[0], high[1]), line(low[0] - cap, low[1], low[0] + cap, low[1]),
+          line(high[0] - cap, high[1], high[0] + cap, high[1])],
+      };
+    };
     return {
       ...base(el, 'Receiver-head score by sentence category',
-        [`${traceCount} traces · box: quartiles, whiskers: range, dots: traces`], { left: 70, bottom: 96 }),
+        [`${traceCount} traces · box: quartiles, whiskers: range, dots: traces`,
+          `◆ mean, bar: ${level} CI, bootstrap over problems (${c.interval.resamples} resamples)`,
+          `hollow ◆, dashed bar: fewer than ${c.interval.fewProblemsBelow} problems`], { left: 70, bottom: 96 }),
       xAxis: { type: 'category', data: shown, axisLabel: { rotate: 25, interval: 0 }, ...axisName('sentence category', 80) },
       yAxis: { type: 'value', scale: true, ...axisName('receiver-head score (per-trace aggregate)', 50) },
       tooltip: {
         ...TOOLTIP, trigger: 'item',
-        formatter: (p) => (p.seriesType === 'boxplot'
-          ? `<div class="tt-head">${esc(shown[p.dataIndex])}</div>`
-            + ['min', 'Q1', 'median', 'Q3', 'max'].map((name, q) => valueHtml(name, boxes[p.dataIndex][q])).join('')
-          : `<div class="tt-head">${esc(shown[p.value[0]])} · ${esc(p.data.trace)}</div>${valueHtml('receiver-head score', p.value[1])}`),
+        formatter: (p) => {
+          if (p.seriesType === 'boxplot') {
+            return `<div class="tt-head">${esc(shown[p.dataIndex])}</div>`
+              + ['min', 'Q1', 'median', 'Q3', 'max'].map((name, q) => valueHtml(name, boxes[p.dataIndex][q])).join('');
+          }
+          if (p.data.mean) return categoryMeanHtml(p.data.mean);
+          return `<div class="tt-head">${esc(shown[p.value[0]])} · ${esc(p.data.trace)}</div>${valueHtml('receiver-head score', p.value[1])}`;
+        },
       },
       series: [
         { type: 'boxplot', name: 'traces', data: boxes, itemStyle: { color: '#eef2f8', borderColor: '#4e5d78' } },
         { type: 'scatter', name: 'trace', data: points, symbolSize: 7, z: 3 },
+        { type: 'custom', name: `${level} CI`, data: intervals, renderItem: errorBar, encode: { x: 0, y: [1, 2] }, z: 4 },
+        { type: 'scatter', name: 'mean', data: meanPoints, symbolSize: 13, z: 5, itemStyle: { color: RECEIVER_COLOUR } },
       ],
     };
   }

@@ -74,7 +74,18 @@ class HtmlReportTest {
         assertEquals(sentence.receiverScore(), trace.at("/receiverScore/7").asDouble(), sentence.receiverScore() * 1e-5);
         assertEquals(model.kurtosis().topHeads().get(0).toString(), data.at("/kurtosis/topHeads/0/label").asText());
         assertEquals(model.categories().orElseThrow().categories().size(), data.at("/categories/names").size());
+        ReportModel.CategoryMean mean = model.categories().orElseThrow().means().get(2);
+        assertEquals(mean.category(), data.at("/categories/means/2/category").asText());
+        assertEquals(mean.ciLow(), data.at("/categories/means/2/ciLow").asDouble(), Math.abs(mean.ciLow()) * 1e-5);
+        assertEquals(mean.ciHigh(), data.at("/categories/means/2/ciHigh").asDouble(), Math.abs(mean.ciHigh()) * 1e-5);
+        assertEquals(mean.problems(), data.at("/categories/means/2/problems").asInt());
+        assertTrue(data.at("/categories/means/2/fewProblems").asBoolean());
+        assertEquals(0.95, data.at("/categories/interval/level").asDouble());
+        assertEquals(2000, data.at("/categories/interval/resamples").asInt());
         assertEquals(0, data.get("notComputed").size());
+        // One trace is one problem: no interval, its bounds null in the page's data.
+        JsonNode minimal = MAPPER.readTree(dataBlock(HtmlReport.render(SampleModels.minimal(), List.of())));
+        assertTrue(minimal.at("/categories/means/0/ciLow").isNull() && minimal.at("/categories/means/0/mean").isNumber());
     }
 
     @Test
@@ -124,8 +135,9 @@ class HtmlReportTest {
         for (String trace : s.traceIds()) {
             assertTrue(synthetic.contains("<option value=\"" + trace + "\""), "trace selector offers " + trace);
         }
-        assertTrue(synthetic.contains("<td>plan_generation</td><td>active_computation</td><td>3</td><td>2.500</td>"),
-                "paired tests table");
+        assertTrue(synthetic.contains("<td>plan_generation</td><td>active_computation</td><td>3</td><td>2.500</td>"
+                + "<td>2.000</td><td>0.04000</td><td>0.1200</td><td>1.440</td></tr>"), "paired tests table");
+        assertTrue(synthetic.contains("<th>p</th><th>Holm p</th><th>d<sub>z</sub></th>"), "Holm p and d_z columns");
     }
 
     @Test

@@ -42,7 +42,8 @@ class ReportModelTest {
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("trace-b", 1.0);
         values.put("trace-a", 2.0);
-        ReportModel.CategoryScores c = new ReportModel.CategoryScores(List.of("x"), Map.of("x", values), List.of());
+        ReportModel.CategoryScores c = new ReportModel.CategoryScores(List.of("x"), Map.of("x", values), List.of(),
+                new ReportModel.CategoryInterval(0.95, 2000, 5), List.of());
         values.put("trace-c", 3.0);
         assertEquals(List.of("trace-b", "trace-a"), List.copyOf(c.perTrace().get("x").keySet()),
                 "a copy, in the caller's order");

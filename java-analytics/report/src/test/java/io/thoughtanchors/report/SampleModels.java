@@ -87,8 +87,17 @@ final class SampleModels {
             }
         }
         List<ReportModel.PairTest> tests = List.of(
-                new ReportModel.PairTest("plan_generation", "active_computation", traces, 2.5, traces - 1, 0.04),
-                new ReportModel.PairTest("active_computation", "plan_generation", traces, -2.5, traces - 1, 0.04));
+                new ReportModel.PairTest("plan_generation", "active_computation", traces, 2.5, traces - 1, 0.04, 0.12,
+                        1.44),
+                new ReportModel.PairTest("active_computation", "plan_generation", traces, -2.5, traces - 1, 0.04, 0.12,
+                        -1.44));
+        // One problem per trace; with one problem there is no interval (NaN bounds), as the analysis gives.
+        List<ReportModel.CategoryMean> means = new ArrayList<>();
+        for (String c : CATEGORIES) {
+            double mean = perTrace.get(c).values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double half = traces > 1 ? 0.004 + 0.0005 * means.size() : Double.NaN;
+            means.add(new ReportModel.CategoryMean(c, traces, traces, mean, mean - half, mean + 0.8 * half, traces < 5));
+        }
         double[] first = kurtosis.clone();
         double[] second = new double[kurtosis.length];
         for (int k = 0; k < second.length; k++) {
@@ -133,7 +142,8 @@ final class SampleModels {
         return new ReportModel(settings, new ReportModel.HeadKurtosis(layers, heads, kurtosis, top),
                 traces > 1 ? Optional.of(new ReportModel.Reliability("ALTERNATING", (traces + 1) / 2, traces / 2,
                         0.8, 0.001, 0.75, first, second)) : Optional.empty(),
-                Optional.of(new ReportModel.CategoryScores(List.of(CATEGORIES), perTrace, tests)), sentences,
+                Optional.of(new ReportModel.CategoryScores(List.of(CATEGORIES), perTrace, means,
+                        new ReportModel.CategoryInterval(0.95, 2000, 5), tests)), sentences,
                 new ReportModel.FocusTrace(traceIds.get(0), top.get(0), matrix, layerScores),
                 withOptional ? Optional.of(new ReportModel.BlackBox(0.12, 0.01, 0.1, n * traces,
                         Optional.of(new ReportModel.Residual(0.05, -0.02, 0.12, traces)))) : Optional.empty(),

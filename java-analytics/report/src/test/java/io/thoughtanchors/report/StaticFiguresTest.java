@@ -138,6 +138,32 @@ class StaticFiguresTest {
         assertEquals(0, redPixelsInHeader(decode(StaticFigures.render(trained, FigureId.KURTOSIS_HISTOGRAM))));
     }
 
+    @Test
+    void figure5DrawsEachCategoryMeanWithItsIntervalInsideThePlot() {
+        ReportModel.CategoryScores c = FULL.categories().orElseThrow();
+        ReportModel withoutMeans = new ReportModel(FULL.settings(), FULL.kurtosis(), FULL.reliability(),
+                Optional.of(new ReportModel.CategoryScores(c.categories(), c.perTrace(), java.util.List.of(),
+                        c.interval(), c.tests())), FULL.sentences(), FULL.focus(), FULL.blackBox(), FULL.suppression(),
+                FULL.notComputed());
+        long with = receiverPixelsInPlot(decode(StaticFigures.render(FULL, FigureId.CATEGORY_BOXPLOT)));
+        long without = receiverPixelsInPlot(decode(StaticFigures.render(withoutMeans, FigureId.CATEGORY_BOXPLOT)));
+        // Eight squares and eight bars with caps.
+        assertEquals(0, without);
+        assertTrue(with > 8 * 60, "receiver-coloured pixels in the plot: " + with);
+    }
+
+    private static long receiverPixelsInPlot(BufferedImage image) {
+        FigurePage.Area area = FigurePage.WITH_LEGEND;
+        int receiver = FigurePalette.RECEIVER.getRGB() & 0xFFFFFF;
+        long count = 0;
+        for (int y = area.y(); y < area.y() + area.height(); y++) {
+            for (int x = area.x(); x < area.x() + area.width(); x++) {
+                count += rgb(image, x, y) == receiver ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
     /** The colour at the centre of matrix cell (i, j), row 0 at the top of the square plot area. */
     private static int cellColour(BufferedImage image, int n, int i, int j) {
         FigurePage.Area area = FigurePage.SQUARE;

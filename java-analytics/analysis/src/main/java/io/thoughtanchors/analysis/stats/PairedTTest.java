@@ -13,18 +13,24 @@ public final class PairedTTest {
     }
 
     public static TTestResult test(double[] a, double[] b) {
-        double[][] ab = Correlation.dropNaNPairs(a, b);
-        int n = ab[0].length;
+        double[] d = differences(a, b);
+        int n = d.length;
         if (n < 2) {
             return new TTestResult(Double.NaN, Double.NaN, Math.max(n - 1, 0), n);
-        }
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = ab[0][i] - ab[1][i];
         }
         double t = NanStats.mean(d) / (NanStats.stdSample(d) / Math.sqrt(n));
         double p = Double.isNaN(t) ? Double.NaN
                 : 2 * new TDistribution(null, n - 1).cumulativeProbability(-Math.abs(t));
         return new TTestResult(t, p, n - 1, n);
+    }
+
+    /** {@code a − b} over the pairs where neither is NaN: what the test and the paired effect size are of. */
+    static double[] differences(double[] a, double[] b) {
+        double[][] ab = Correlation.dropNaNPairs(a, b);
+        double[] d = new double[ab[0].length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ab[0][i] - ab[1][i];
+        }
+        return d;
     }
 }

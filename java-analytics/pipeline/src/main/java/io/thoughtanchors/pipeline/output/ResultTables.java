@@ -6,6 +6,9 @@ import io.thoughtanchors.analysis.attention.HeadRankingResult;
 import io.thoughtanchors.analysis.compare.CounterfactualComparison;
 import io.thoughtanchors.analysis.compare.ResamplingComparison;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
+import io.thoughtanchors.analysis.stats.BootstrapOptions;
+import io.thoughtanchors.analysis.stats.ClusterBootstrap;
+import io.thoughtanchors.analysis.taxonomy.CategoryMean;
 import io.thoughtanchors.analysis.taxonomy.CategoryResult;
 import io.thoughtanchors.analysis.taxonomy.PairTest;
 import io.thoughtanchors.analysis.text.CharSpan;
@@ -41,7 +44,7 @@ public final class ResultTables {
         List<Trace> traces = plans.stream().map(TracePlan::trace).toList();
         return List.of(topHeads(r.ranking()), meanKurtosis(r.ranking()), kurtosisByTrace(r),
                 sentenceScores(r, traces, ranges), sentences(plans, ranges),
-                reliability(r), categoryTests(r), categoryValues(r), blackBoxByTrace(r));
+                reliability(r), categoryTests(r), categoryMeans(r), categoryValues(r), blackBoxByTrace(r));
     }
 
     /** results.json: every table as row objects plus what is not a table, and why each part absent is absent. */
@@ -51,6 +54,7 @@ public final class ResultTables {
         json.put("layers", r.layers());
         json.put("heads", r.heads());
         json.put("black_box_summary", r.resampling().map(ResultTables::blackBoxSummary).orElse(null));
+        json.put("category_bootstrap", r.categories().map(c -> categoryBootstrap(c.bootstrap())).orElse(null));
         json.put("not_computed", RunReport.notComputed(r.notComputed()));
         json.put("skipped_traces", r.ranking().skippedTraces());
         json.put("warnings", r.warnings());
@@ -151,25 +155,41 @@ public final class ResultTables {
                 "pearson_p", "spearman_r", "spearman_p"), rows);
     }
 
+    /** Every ordered pair; p_holm is over the unordered pairs, so (A, B) and (B, A) show the same one. */
     private static Table categoryTests(ReceiverHeadResult r) {
         List<List<Object>> rows = new ArrayList<>();
         for (PairTest p : r.categories().map(CategoryResult::tests).orElse(List.of())) {
             rows.add(List.of(p.categoryA(), p.categoryB(), p.tracesBeforeNaN(), p.test().n(), p.test().t(),
-                    p.test().df(), p.test().p()));
+                    p.test().df(), p.test().p(), p.pHolm(), p.cohensDz()));
         }
-        return new Table("category_tests", List.of("category_a", "category_b", "traces", "n", "t", "df", "p"), rows);
+        return new Table("category_tests", List.of("category_a", "category_b", "traces", "n", "t", "df", "p", "p_holm",
+                "cohens_dz"), rows);
     }
 
-    /** Per-trace category aggregates; the analysis keys them by the trace's position. */
+    /** Each analysed category's mean over traces with its problem-level bootstrap interval (docs/algorithms.md §9). */
+    private static Table categoryMeans(ReceiverHeadResult r) {
+        List<List<Object>> rows = new ArrayList<>();
+        r.categories().ifPresent(c -> {
+            for (CategoryMean m : c.means()) {
+                ClusterBootstrap.Interval i = m.interval();
+                rows.add(List.of(m.category(), i.values(), i.clusters(), i.estimate(), i.low(), i.high(),
+                        c.bootstrap().level(), c.bootstrap().resamples(), i.fewClusters()));
+            }
+        });
+        return new Table("category_means", List.of("category", "traces", "problems", "mean", "ci_low", "ci_high",
+                "ci_level", "resamples", "few_problems"), rows);
+    }
+
+    /** Per-trace category aggregates with each trace's problem; the analysis keys them by the trace's position. */
     private static Table categoryValues(ReceiverHeadResult r) {
         List<List<Object>> rows = new ArrayList<>();
         r.categories().ifPresent(c -> {
             for (String category : c.categories()) {
-                c.perTrace().getOrDefault(category, Collections.emptySortedMap())
-                        .forEach((trace, value) -> rows.add(List.of(category, r.traceIds().get(trace), value)));
+                c.perTrace().getOrDefault(category, Collections.emptySortedMap()).forEach((trace, value) -> rows.add(
+                        List.of(category, r.traceIds().get(trace), c.problemOfTrace().get(trace), value)));
             }
         });
-        return new Table("category_values", List.of("category", "trace_id", "value"), rows);
+        return new Table("category_values", List.of("category", "trace_id", "problem", "value"), rows);
     }
 
     /** One row per trace in either comparison; a comparison a trace is not part of leaves its cells empty. */
@@ -193,6 +213,16 @@ public final class ResultTables {
         }
         return new Table("blackbox_by_trace", List.of("trace_id", "residual_spearman", "pearson_neg_cf",
                 "spearman_neg_cf", "pearson_abs_cf", "spearman_abs_cf"), rows);
+    }
+
+    private static Map<String, Object> categoryBootstrap(BootstrapOptions b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resampled", "problems");
+        m.put("resamples", b.resamples());
+        m.put("level", b.level());
+        m.put("seed", b.seed());
+        m.put("few_problems_below", ClusterBootstrap.FEW_CLUSTERS);
+        return m;
     }
 
     private static Map<String, Object> blackBoxSummary(ResamplingComparison b) {

@@ -6,6 +6,7 @@ import io.thoughtanchors.analysis.attention.Head;
 import io.thoughtanchors.analysis.attention.PooledAttention;
 import io.thoughtanchors.analysis.attention.VerticalScores;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
+import io.thoughtanchors.analysis.stats.ClusterBootstrap;
 import io.thoughtanchors.analysis.stats.Correlation;
 import io.thoughtanchors.analysis.stats.CorrelationResult;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
@@ -124,9 +125,14 @@ public final class ReportModelBuilder {
             });
             perTrace.put(category, values);
         }
+        List<ReportModel.CategoryMean> means = c.means().stream().map(m -> new ReportModel.CategoryMean(m.category(),
+                m.interval().values(), m.interval().clusters(), m.interval().estimate(), m.interval().low(),
+                m.interval().high(), m.interval().fewClusters())).toList();
         List<ReportModel.PairTest> tests = c.tests().stream().map(p -> new ReportModel.PairTest(p.categoryA(),
-                p.categoryB(), p.test().n(), p.test().t(), p.test().df(), p.test().p())).toList();
-        return new ReportModel.CategoryScores(c.categories(), perTrace, tests);
+                p.categoryB(), p.test().n(), p.test().t(), p.test().df(), p.test().p(), p.pHolm(), p.cohensDz()))
+                .toList();
+        return new ReportModel.CategoryScores(c.categories(), perTrace, means, new ReportModel.CategoryInterval(
+                c.bootstrap().level(), c.bootstrap().resamples(), ClusterBootstrap.FEW_CLUSTERS), tests);
     }
 
     private static List<ReportModel.Sentence> sentences(ReceiversResult run) {
