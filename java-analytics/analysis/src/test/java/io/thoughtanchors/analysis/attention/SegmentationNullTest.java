@@ -191,11 +191,9 @@ class SegmentationNullTest {
 
     @Test
     void segmentsAreAShuffleOfTheSentenceLengths() {
-        List<SegmentationNull.FineTrace> t = List.of(
-                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(1, TOKENS, 1)), LENGTHS));
         int[] sorted = LENGTHS.clone();
         Arrays.sort(sorted);
-        for (int[][] perm : SegmentationNull.shuffledSegments(t, 50, 0)) {
+        for (int[][] perm : SegmentationNull.shuffledSegments(List.of(LENGTHS), 50, 0)) {
             int[] s = perm[0].clone();
             Arrays.sort(s);
             assertArrayEquals(sorted, s);
@@ -213,5 +211,31 @@ class SegmentationNullTest {
                 List.of(SegmentationNull.FineTrace.tokens(tokens, LENGTHS)), options(2, 0)));
         assertTrue(nan.getMessage().contains("NaN"));
         assertThrows(IllegalArgumentException.class, () -> options(0, 0));
+    }
+
+    @Test
+    void tracesAddedOneAtATimeInAnyOrderGiveTheNullOfAllAtOnce() {
+        List<SegmentationNull.FineTrace> t = List.of(
+                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(3, TOKENS, 5)), LENGTHS),
+                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(3, TOKENS, 6)), new int[] {1, 2, 2, 3, 4}),
+                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(3, TOKENS, 7)), new int[] {3, 1, 1, 6, 1}));
+        SegmentationNull.Result all = SegmentationNull.run(t, options(25, 9));
+        SegmentationNull.Accumulator streamed = new SegmentationNull.Accumulator(
+                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, 3, options(25, 9));
+        for (int r = t.size() - 1; r >= 0; r--) {
+            streamed.add(r, t.get(r), 3);
+        }
+        SegmentationNull.Result one = streamed.result();
+        assertArrayEquals(all.observed(), one.observed(), 1e-12);
+        assertArrayEquals(all.p(), one.p(), 1e-12);
+        for (int f = 0; f < 3; f++) {
+            assertArrayEquals(all.nullSamples()[f], one.nullSamples()[f], 1e-12);
+        }
+        SegmentationNull.Accumulator partial = new SegmentationNull.Accumulator(
+                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, 3, options(25, 9));
+        partial.add(0, t.get(0), 1);
+        assertThrows(IllegalArgumentException.class, () -> partial.add(0, t.get(0), 1));
+        assertThrows(IllegalArgumentException.class, () -> partial.add(1, t.get(2), 1));
+        assertThrows(IllegalStateException.class, partial::result);
     }
 }
