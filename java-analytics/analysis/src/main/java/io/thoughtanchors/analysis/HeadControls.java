@@ -44,9 +44,10 @@ public final class HeadControls {
      * @param configured   whether this is the run's own value (its ranking is then the run's)
      * @param ranking      empty when the NaN-head policy refuses a NaN kurtosis at this value
      * @param overlapCount heads in both top-k sets
-     * @param overlap      {@code |A ∩ B| / max(|A|, |B|)}, {@code |A ∩ B| / k} when both hold k heads; NaN when both are empty
+     * @param overlap      {@code |A ∩ B| / max(|A|, |B|)}, {@code |A ∩ B| / k} when both hold k heads; NaN when either
+     *                     selects no head
      * @param spearman     rank correlation of the mean kurtosis of the heads finite in both rankings
-     * @param notComputed  why {@code ranking} is empty
+     * @param notComputed  why {@code ranking} is empty or selects no head
      */
     public record SweepPoint(int proximityIgnore, boolean configured, Optional<HeadRankingResult> ranking,
                              int overlapCount, double overlap, CorrelationResult spearman,
@@ -145,8 +146,11 @@ public final class HeadControls {
         Set<Head> a = new HashSet<>(ranking.topHeads());
         int both = (int) reference.topHeads().stream().filter(a::contains).count();
         int k = Math.max(a.size(), reference.topHeads().size());
+        boolean none = a.isEmpty() || reference.topHeads().isEmpty();
         return new SweepPoint(proximityIgnore, configured, Optional.of(ranking), both,
-                k == 0 ? Double.NaN : (double) both / k,
-                Correlation.spearman(ranking.meanKurtosis(), reference.meanKurtosis()), Optional.empty());
+                none ? Double.NaN : (double) both / k,
+                Correlation.spearman(ranking.meanKurtosis(), reference.meanKurtosis()),
+                a.isEmpty() ? Optional.of("no head has a finite mean kurtosis at this proximity (too few sentences"
+                        + " at least " + proximityIgnore + " apart)") : Optional.empty());
     }
 }

@@ -184,5 +184,10 @@ class HeadControlsTest {
         assertTrue(wide.notComputed().orElseThrow().contains("FAIL"), wide.notComputed().orElseThrow());
         assertFalse(r.sweep().get(0).notComputed().isPresent());
         assertTrue(Double.isNaN(wide.overlap()));
+        HeadControls.Result propagating = HeadControls.combine(List.of("a"), List.of(t), reference, OPTIONS, controls);
+        HeadControls.SweepPoint empty = propagating.sweep().get(1);
+        assertTrue(empty.ranking().orElseThrow().topHeads().isEmpty());
+        assertTrue(Double.isNaN(empty.overlap()));
+        assertTrue(empty.notComputed().orElseThrow().contains("no head"));
     }
 }

@@ -141,10 +141,12 @@ public final class SegmentationNull {
             int traces = sentenceBlocks.size();
             int n = t.sentenceBlocks().length;
             int perms = options.permutations();
-            VerticalScores scorer = new VerticalScores(options.scores());
+            // the coarsener and the scorer keep scratch buffers: one of each per thread
             ThreadLocal<Coarsener> coarsener = ThreadLocal.withInitial(() -> new Coarsener(t.blockTokens(), n));
+            ThreadLocal<VerticalScores> scorers = ThreadLocal.withInitial(() -> new VerticalScores(options.scores()));
             IntConsumer head = f -> {
                 Coarsener coarse = coarsener.get();
+                VerticalScores scorer = scorers.get();
                 double[] v = new double[n];
                 coarse.load(t.blocks().data(), t.blocks().offset(f / heads, f % heads));
                 observed[f] += kurtosis(coarse, t.sentenceBlocks(), scorer, v, options) / traces;

@@ -215,27 +215,32 @@ class SegmentationNullTest {
 
     @Test
     void tracesAddedOneAtATimeInAnyOrderGiveTheNullOfAllAtOnce() {
+        final int heads = 24;
+        int[][] lengths = {{12, 3, 9, 7, 15, 4, 10, 8, 6, 11, 5, 10}, {20, 5, 5, 30, 10, 10, 10, 5, 5}};
+        List<double[][][]> tokens = List.of(tokenAttention(heads, 100, 5), tokenAttention(heads, 100, 6));
         List<SegmentationNull.FineTrace> t = List.of(
-                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(3, TOKENS, 5)), LENGTHS),
-                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(3, TOKENS, 6)), new int[] {1, 2, 2, 3, 4}),
-                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(3, TOKENS, 7)), new int[] {3, 1, 1, 6, 1}));
-        SegmentationNull.Result all = SegmentationNull.run(t, options(25, 9));
+                SegmentationNull.FineTrace.tokens(pooled(tokens.get(0)), lengths[0]),
+                SegmentationNull.FineTrace.tokens(pooled(tokens.get(1)), lengths[1]));
+        SegmentationNull.Result all = SegmentationNull.run(t, options(40, 9));
         SegmentationNull.Accumulator streamed = new SegmentationNull.Accumulator(
-                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, 3, options(25, 9));
+                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, heads, options(40, 9));
         for (int r = t.size() - 1; r >= 0; r--) {
-            streamed.add(r, t.get(r), 3);
+            streamed.add(r, t.get(r), 4);  // heads on 4 threads: each needs its own scratch buffers
         }
         SegmentationNull.Result one = streamed.result();
-        assertArrayEquals(all.observed(), one.observed(), 1e-12);
-        assertArrayEquals(all.p(), one.p(), 1e-12);
-        for (int f = 0; f < 3; f++) {
+        for (int f = 0; f < heads; f++) {
+            double direct = (directKurtosis(tokens.get(0)[f], lengths[0]) + directKurtosis(tokens.get(1)[f],
+                    lengths[1])) / 2;
+            assertEquals(direct, one.observed()[f], TOL, "head " + f);
+            assertEquals(all.observed()[f], one.observed()[f], 1e-12);
+            assertEquals(all.p()[f], one.p()[f], 1e-12);
             assertArrayEquals(all.nullSamples()[f], one.nullSamples()[f], 1e-12);
         }
         SegmentationNull.Accumulator partial = new SegmentationNull.Accumulator(
-                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, 3, options(25, 9));
+                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, heads, options(40, 9));
         partial.add(0, t.get(0), 1);
         assertThrows(IllegalArgumentException.class, () -> partial.add(0, t.get(0), 1));
-        assertThrows(IllegalArgumentException.class, () -> partial.add(1, t.get(2), 1));
+        assertThrows(IllegalArgumentException.class, () -> partial.add(1, t.get(0), 1));
         assertThrows(IllegalStateException.class, partial::result);
     }
 }
