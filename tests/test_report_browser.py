@@ -15,7 +15,7 @@ SAMPLES = REPO / "java-analytics" / "report" / "target" / "sample-report"
 ALL_CHARTS = {"fig4a_receiver_head_matrix", "fig4b_layer_vertical_scores", "fig4c_kurtosis_by_layer",
               "fig4d_kurtosis_histogram", "fig4e_split_half_reliability", "fig5_receiver_score_by_category",
               "fig6a_suppression_matrix", "fig6b_suppression_by_distance", "receiver_vs_counterfactual",
-              "sentence_receiver_scores", "sentence_vertical_scores"}
+              "sentence_receiver_scores", "sentence_vertical_scores", "head_controls"}
 MISSING_IN_MINIMAL = {"fig4e_split_half_reliability", "fig6a_suppression_matrix", "fig6b_suppression_by_distance",
                       "receiver_vs_counterfactual"}
 
@@ -35,14 +35,17 @@ def test_every_chart_draws_and_hovers_show_sentences(sample):
     assert {c["id"] for c in summary["charts"]} == ALL_CHARTS
     assert summary["blocked"] == 0 and not summary["notComputed"]
     hovered = [h["chart"] for h in summary["hovers"] if h["ok"]]
-    assert len(hovered) == 4, summary["hovers"]  # two traces' receiver bars, both heatmaps
+    assert len(hovered) == 5, summary["hovers"]  # two traces' receiver bars, both heatmaps, the controls
     assert "<b>not bold</b>" in summary["hovers"][0]["text"], "sentence markup is shown as text"
 
 
 def test_minimal_report_notes_what_was_not_computed():
     summary = check_report(_sample("minimal"), ARTIFACTS / "report-browser-minimal.png")
     assert {c["id"] for c in summary["charts"]} == ALL_CHARTS - MISSING_IN_MINIMAL
-    assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL)
+    # and the controls' null, which the minimal run did not ask for
+    assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL) + 1
+    assert any("re-segmentation null" in n for n in summary["notComputed"])
+    assert [h["chart"] for h in summary["hovers"] if h["ok"]].count("head_controls") == 1
     assert all(n.startswith("not computed: ") for n in summary["notComputed"])
 
 

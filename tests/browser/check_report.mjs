@@ -109,6 +109,15 @@ function matrixCell(which) {
   return { value: [j, i], expect: [text(i), text(j)] };
 }
 
+// Runs in the page: the top receiver head's bar of the controls chart; the tooltip names the head and its controls.
+function controlsBar() {
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const h = data.controls.heads[0];
+  const expect = [h.label, 'recency share'];
+  if (data.controls.nullComputed) expect.push('null mean', 'z', 'p');
+  return { value: [0, (h.meanKurtosis ?? 0) / 2], expect };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -177,6 +186,9 @@ async function main() {
     }
     if (ids.has('fig6a_suppression_matrix')) {
       summary.hovers.push(await hover(page, 'fig6a_suppression_matrix', matrixCell, 'suppression'));
+    }
+    if (ids.has('head_controls')) {
+      summary.hovers.push(await hover(page, 'head_controls', controlsBar));
     }
     for (const h of summary.hovers) {
       if (!h.ok) {
