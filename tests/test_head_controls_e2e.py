@@ -261,3 +261,16 @@ def test_a_fine_matrix_over_the_bound_is_refused_before_any_null_pass(worker, tm
     assert "raise --null-block-tokens to at least 2" in result.stderr
     assert "no null pass was made" in result.stderr
     assert not (tmp_path / "out" / "run.json").exists()
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--proximity-sweep", "0,x"], "--proximity-sweep takes comma-separated integers"),
+    (["--proximity-sweep", "-1"], "--proximity-sweep takes comma-separated integers"),
+    (["--null-seed", "3"], "give --segmentation-null PERMS too"),
+    (["--segmentation-null", "0"], "--segmentation-null must be at least 1"),
+    (["--segmentation-null", "5", "--null-block-tokens", "0"], "--null-block-tokens must be at least 1"),
+])
+def test_bad_control_flags_are_refused_with_a_reason(flags, message, planted_data, tmp_path):
+    result = _receivers(None, planted_data, tmp_path / "out", tmp_path / "cache", *flags)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert not (tmp_path / "out").exists()
