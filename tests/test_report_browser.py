@@ -15,7 +15,7 @@ SAMPLES = REPO / "java-analytics" / "report" / "target" / "sample-report"
 ALL_CHARTS = {"fig4a_receiver_head_matrix", "fig4b_layer_vertical_scores", "fig4c_kurtosis_by_layer",
               "fig4d_kurtosis_histogram", "fig4e_split_half_reliability", "fig5_receiver_score_by_category",
               "fig6a_suppression_matrix", "fig6b_suppression_by_distance", "receiver_vs_counterfactual",
-              "sentence_receiver_scores", "sentence_vertical_scores"}
+              "sentence_receiver_scores", "sentence_vertical_scores", "head_controls"}
 MISSING_IN_MINIMAL = {"fig4e_split_half_reliability", "fig6a_suppression_matrix", "fig6b_suppression_by_distance",
                       "receiver_vs_counterfactual"}
 
@@ -36,8 +36,8 @@ def test_every_chart_draws_and_hovers_show_sentences(sample):
     assert summary["blocked"] == 0 and not summary["notComputed"]
     assert summary["placeboCurve"] is True, "the samples with a suppression matrix have placebos"
     hovered = [h["chart"] for h in summary["hovers"] if h["ok"]]
-    assert len(hovered) == 5, summary["hovers"]  # two traces' receiver bars, both heatmaps, a category mean
-    assert "fig5_receiver_score_by_category" in hovered
+    assert len(hovered) == 6, summary["hovers"]  # two traces' receiver bars, both heatmaps, a category mean, the controls
+    assert "fig5_receiver_score_by_category" in hovered and "head_controls" in hovered
     # Every category of the sample has an interval (three traces, three problems): one bar each.
     assert summary["figure5"]["bars"] == summary["figure5"]["withInterval"] == 8, summary["figure5"]
     assert "95% CI: [" in next(h["text"] for h in summary["hovers"] if h["chart"] == "fig5_receiver_score_by_category")
@@ -47,7 +47,10 @@ def test_every_chart_draws_and_hovers_show_sentences(sample):
 def test_minimal_report_notes_what_was_not_computed():
     summary = check_report(_sample("minimal"), ARTIFACTS / "report-browser-minimal.png")
     assert {c["id"] for c in summary["charts"]} == ALL_CHARTS - MISSING_IN_MINIMAL
-    assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL)
+    # and the controls' null, which the minimal run did not ask for
+    assert len(summary["notComputed"]) == len(MISSING_IN_MINIMAL) + 1
+    assert any("re-segmentation null" in n for n in summary["notComputed"])
+    assert [h["chart"] for h in summary["hovers"] if h["ok"]].count("head_controls") == 1
     assert summary["placeboCurve"] is None
     assert all(n.startswith("not computed: ") for n in summary["notComputed"])
     # One trace, one problem: category means without intervals, and the tooltip says so.

@@ -128,17 +128,25 @@ def test_page_in_a_real_browser_draws_every_chart_and_hovers_show_sentence_text(
     data = _page_data(out / "report" / "index.html")
     summary = check_report(out / "report" / "index.html", ARTIFACTS / "report-demo.png",
                            hover_screenshot=ARTIFACTS / "report-demo-hover.png")
-    assert {c["id"] for c in summary["charts"]} == set(FIGURES)
+    assert {c["id"] for c in summary["charts"]} == set(FIGURES) | {"head_controls"}
     assert summary["blocked"] == 0, "the page fetches nothing"
     texts = {t for trace in data["traces"] for t in trace["text"]}
     hovers = [h for h in summary["hovers"] if h["ok"]]
-    assert len(hovers) == len(summary["hovers"]) >= 3, summary["hovers"]
+    assert len(hovers) == len(summary["hovers"]) >= 4, summary["hovers"]
     for hover in hovers:
         if hover["chart"] == "fig5_receiver_score_by_category":
             # A category mean: its name and bootstrap interval, not a sentence.
             assert any(c in hover["text"] for c in data["categories"]["names"]) and "95% CI" in hover["text"], hover
             continue
-        assert any(t in hover["text"] for t in texts), f"tooltip shows a sentence's text: {hover}"
+        if hover["chart"] != "head_controls":
+            assert any(t in hover["text"] for t in texts), f"tooltip shows a sentence's text: {hover}"
+    # the controls chart draws what head_controls.csv holds, receiver heads in rank order
+    with open(out / "report" / "head_controls.csv", newline="") as handle:
+        rows = sorted((r for r in csv.DictReader(handle) if r["top_rank"]), key=lambda r: int(r["top_rank"]))
+    shown = data["controls"]["heads"]
+    assert [h["label"] for h in shown] == [f"L{r['layer']}H{r['head']}" for r in rows]
+    for h, r in zip(shown, rows):
+        assert h["recencyShare"] == pytest.approx(float(r["recency_share"]), rel=1e-5)
 
 
 def test_report_from_the_cache_needs_no_worker(demo, tmp_path):

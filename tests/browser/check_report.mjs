@@ -140,6 +140,15 @@ async function checkFigure5(page) {
   });
 }
 
+// Runs in the page: the top receiver head's bar of the controls chart; the tooltip names the head and its controls.
+function controlsBar() {
+  const data = JSON.parse(document.getElementById('report-data').textContent);
+  const h = data.controls.heads[0];
+  const expect = [h.label, 'recency share'];
+  if (data.controls.nullComputed) expect.push('null mean', 'z', 'p');
+  return { value: [0, (h.meanKurtosis ?? 0) / 2], expect };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -225,6 +234,9 @@ async function main() {
         if (!f.headers.includes(column)) failures.push(`Figure 5's tests table lacks the ${column} column: ${f.headers}`);
       }
       summary.hovers.push(await hover(page, 'fig5_receiver_score_by_category', categoryMean));
+    }
+    if (ids.has('head_controls')) {
+      summary.hovers.push(await hover(page, 'head_controls', controlsBar));
     }
     for (const h of summary.hovers) {
       if (!h.ok) {

@@ -1,5 +1,6 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.analysis.HeadControlOptions;
 import io.thoughtanchors.pipeline.ReceiversRequest;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +20,9 @@ final class ReceiversOptions {
     @Mixin
     AnalysisOverrides overrides;
 
+    @Mixin
+    HeadControlFlags controls;
+
     @Option(names = "--threads", paramLabel = "N", description = "Traces analysed at once (default: cores, at most 4).")
     Integer threads;
 
@@ -28,7 +32,8 @@ final class ReceiversOptions {
                 .withForce(output.force)
                 .withProfile(profile.profile).withOptions(overrides.apply(profile.profile.options()))
                 .withThreads(threads == null ? ReceiversRequest.defaultThreads() : threads)
-                .withWorker(worker.target());
+                .withWorker(worker.target())
+                .withControls(controls.apply(HeadControlOptions.DEFAULTS));
         return cache.cache().map(request::withCache).orElse(request);
     }
 }

@@ -1,5 +1,6 @@
 package io.thoughtanchors.cli;
 
+import io.thoughtanchors.analysis.HeadControls;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.analysis.attention.Head;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
@@ -34,6 +35,7 @@ final class RunSummary {
         out.printf(Locale.ROOT, "  top %d heads by mean kurtosis: %s%s%n", top.size(),
                 top.stream().limit(HEADS_SHOWN).map(h -> h + " " + fmt(r.ranking().meanKurtosis(h)))
                         .collect(Collectors.joining(", ")), top.size() > HEADS_SHOWN ? ", ..." : "");
+        controls(out, result, top);
         List<String> splits = Stream.of(r.reliabilityAlternating(), r.reliabilityByProblem()).flatMap(Optional::stream)
                 .map(RunSummary::reliability).toList();
         if (!splits.isEmpty()) {
@@ -49,6 +51,22 @@ final class RunSummary {
         warningsAndFolder(out, result.warnings().size(), result.outputDir().toString());
         syntheticWeights(out, model);
         out.flush();
+    }
+
+    /** The controls of the top heads (docs/algorithms.md §6.4–6.5): recency share, the null's z and p, the sweep. */
+    private static void controls(PrintWriter out, ReceiversResult result, List<Head> top) {
+        HeadControls.Result c = result.controls();
+        String heads = top.stream().limit(HEADS_SHOWN).map(h -> {
+            int f = h.flatIndex(c.heads());
+            return h + " recency " + fmt(c.recencyShare()[f]) + c.segmentationNull().map(n -> " z " + fmt(n.z()[f])
+                    + " p " + fmt(n.p()[f])).orElse("");
+        }).collect(Collectors.joining(", "));
+        out.printf(Locale.ROOT, "  controls (head_controls.csv): %s%s%n", heads, top.size() > HEADS_SHOWN ? ", ..." : "");
+        if (!c.sweep().isEmpty()) {
+            out.printf(Locale.ROOT, "  proximity sweep (proximity_sweep.csv): %s%n", c.sweep().stream()
+                    .map(p -> "k=" + p.proximityIgnore() + " overlap " + fmt(p.overlap()) + " rho "
+                            + fmt(p.spearman().r())).collect(Collectors.joining(", ")));
+        }
     }
 
     /** The line of an analysis the inputs could not support (also in run.json and, for a report, on its page). */

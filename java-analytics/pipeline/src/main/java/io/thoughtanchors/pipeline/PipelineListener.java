@@ -17,6 +17,8 @@ public interface PipelineListener {
     enum Stage {
         /** Pooled-attention forward passes, one unit per streamed layer of a trace that is not cached. */
         ATTENTION("attention", "layers"),
+        /** The re-segmentation null's finer pooled-attention passes, one unit per streamed layer of a trace. */
+        SEGMENTATION_NULL("re-segmentation null", "layers"),
         /** Traces handed to the receiver-head analysis. */
         ANALYSIS("analysis", "traces"),
         /** Suppression forward passes (stored ones count as done). */

@@ -1,6 +1,7 @@
 package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.analysis.AnalysisOptions;
+import io.thoughtanchors.analysis.HeadControls;
 import io.thoughtanchors.analysis.Profile;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.analysis.attention.PooledAttention;
@@ -67,6 +68,14 @@ public final class ReceiversResult {
     /** Everything the analysis computed: kurtosis, ranking, receiver scores, reliability, categories, black box. */
     public ReceiverHeadResult analysis() {
         return computed.result();
+    }
+
+    /**
+     * The receiver-head controls (docs/algorithms.md §6.4–6.5): recency share per head, the proximity sweep and, when
+     * asked for, the re-segmentation null.
+     */
+    public HeadControls.Result controls() {
+        return computed.controls().orElseThrow();
     }
 
     public Profile profile() {

@@ -58,7 +58,8 @@ final class SuppressCheckRun {
         SuppressCheckResult result;
         try (WorkerLink link = new WorkerLink(request.worker(), connector, localLog(request, output),
                 request.kernel().requiredCapabilities(CAPABILITIES), events::warning)) {
-            ReceiverHeads.Computed heads = ReceiverHeads.compute(plans, request.options(), 1, cache, link, events);
+            ReceiverHeads.Computed heads = ReceiverHeads.compute(plans, request.options(), Optional.empty(), 1, cache,
+                    link, events);
             int index = plans.stream().map(TracePlan::id).toList().indexOf(target.id());
             result = check(request, link, target, heads.result(), index, heads.filled().entries().get(index).ranges(),
                     output, events);

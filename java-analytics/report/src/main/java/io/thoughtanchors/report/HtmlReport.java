@@ -44,8 +44,8 @@ public final class HtmlReport {
                 "title", escape(model.settings().title()),
                 "css", resource("report.css"),
                 "header", header(model.settings()),
-                "nav", nav(),
-                "figures", figureSections(model, figures),
+                "nav", nav(model.controls().isPresent()),
+                "figures", figureSections(model, figures) + model.controls().map(HtmlReport::controlsSection).orElse(""),
                 "echarts", inlineScript(echarts(), ECHARTS_RESOURCE),
                 "data", dataJson(model),
                 "script", inlineScript(resource("report.js"), "report.js"));
@@ -100,11 +100,14 @@ public final class HtmlReport {
         h.append("</").append(tag).append("></details>\n");
     }
 
-    private static String nav() {
+    private static String nav(boolean controls) {
         StringBuilder n = new StringBuilder();
         for (FigureId id : FigureId.values()) {
             n.append("<a href=\"#figure-").append(id.fileStem).append("\">").append(escape(shortName(id)))
                     .append("</a>\n");
+        }
+        if (controls) {
+            n.append("<a href=\"#figure-").append(CONTROLS_CHART).append("\">Controls</a>\n");
         }
         return n.toString();
     }
@@ -182,6 +185,78 @@ public final class HtmlReport {
                     .append(format(test.cohensDz())).append("</td></tr>\n");
         }
         return t.append("</tbody></table></div>\n").toString();
+    }
+
+    // ---- the receiver-head controls (docs/algorithms.md §6.4–6.5): chart, head table, sweep table ----
+
+    static final String CONTROLS_CHART = "head_controls";
+    static final String CONTROLS_CAPTION = "Receiver heads against their controls: re-segmentation null, recency"
+            + " share, proximity sweep";
+
+    private static String controlsSection(ReportModel.Controls c) {
+        StringBuilder f = new StringBuilder("<figure class=\"figure wide\" id=\"figure-" + CONTROLS_CHART + "\">\n");
+        f.append("<div class=\"chart\" id=\"").append(CONTROLS_CHART).append("\" role=\"img\" aria-label=\"")
+                .append(escape(CONTROLS_CAPTION)).append("\"></div>\n");
+        c.nullNotComputed().ifPresent(reason -> f.append("<p class=\"not-computed\">not computed: the"
+                + " re-segmentation null: ").append(escape(reason)).append("</p>\n"));
+        f.append("<table class=\"tests controls-heads\"><caption>Receiver heads: mean kurtosis against the null of"
+                + (c.permutations() > 0 ? " " + c.permutations() : "") + " random re-segmentations, and the share of"
+                + " attention within " + c.recencyWindow() + " sentences</caption>\n<thead><tr><th>rank</th>"
+                + "<th>head</th><th>mean kurtosis</th><th>null mean</th><th>null sd</th><th>z</th><th>p</th>"
+                + "<th>recency share</th></tr></thead>\n<tbody>\n");
+        for (int i = 0; i < c.topHeads().size(); i++) {
+            ReportModel.HeadControl h = c.topHeads().get(i);
+            f.append("<tr><td>").append(i + 1).append("</td><td>").append(escape(h.head().toString()));
+            for (double x : new double[] {h.meanKurtosis(), h.nullMean(), h.nullSd(), h.z(), h.p(), h.recencyShare()}) {
+                f.append("</td><td>").append(format(x));
+            }
+            f.append("</td></tr>\n");
+        }
+        f.append("</tbody></table>\n");
+        if (c.sweep().isEmpty()) {
+            f.append("<p class=\"not-computed\">not computed: the proximity sweep (--proximity-sweep off)</p>\n");
+        } else {
+            f.append("<table class=\"tests controls-sweep\"><caption>Stability of the receiver heads across"
+                    + " proximity_ignore: top-k overlap with the run's heads and Spearman ρ of head kurtosis</caption>\n"
+                    + "<thead><tr><th>proximity ignore</th><th>top-k overlap</th><th>Spearman ρ</th><th>top heads</th>"
+                    + "</tr></thead>\n<tbody>\n");
+            for (ReportModel.SweepPoint p : c.sweep()) {
+                f.append("<tr><td>").append(p.proximityIgnore()).append(p.configured() ? " (this run)" : "")
+                        .append("</td><td>").append(format(p.overlap())).append("</td><td>")
+                        .append(format(p.spearman())).append("</td><td>")
+                        .append(p.note().isEmpty() ? escape(String.join(" ", p.topHeads().stream()
+                                .map(ReportModel.HeadRef::toString).toList())) : escape(p.note()))
+                        .append("</td></tr>\n");
+            }
+            f.append("</tbody></table>\n");
+        }
+        return f.append("<figcaption>").append(escape(CONTROLS_CAPTION)).append("</figcaption>\n</figure>\n")
+                .toString();
+    }
+
+    private static JsonNode controlsJson(ReportModel.Controls c) {
+        ObjectNode o = NODES.objectNode().put("recencyWindow", c.recencyWindow()).put("permutations", c.permutations());
+        o.put("nullComputed", c.nullNotComputed().isEmpty());
+        ArrayNode heads = o.putArray("heads");
+        for (ReportModel.HeadControl h : c.topHeads()) {
+            ObjectNode row = head(h.head());
+            row.set("meanKurtosis", number(h.meanKurtosis()));
+            row.set("recencyShare", number(h.recencyShare()));
+            row.set("nullMean", number(h.nullMean()));
+            row.set("nullSd", number(h.nullSd()));
+            row.set("z", number(h.z()));
+            row.set("p", number(h.p()));
+            heads.add(row);
+        }
+        ArrayNode sweep = o.putArray("sweep");
+        for (ReportModel.SweepPoint p : c.sweep()) {
+            ObjectNode row = NODES.objectNode().put("proximityIgnore", p.proximityIgnore())
+                    .put("configured", p.configured());
+            row.set("overlap", number(p.overlap()));
+            row.set("spearman", number(p.spearman()));
+            sweep.add(row);
+        }
+        return o;
     }
 
     private static String format(double x) {
@@ -291,6 +366,8 @@ public final class HtmlReport {
             o.set("placeboByDistance", p.hasPlacebo() ? numbers(p.placeboByDistance()) : NODES.nullNode());
             return o;
         }).orElse(NODES.nullNode()));
+
+        root.set("controls", model.controls().map(HtmlReport::controlsJson).orElse(NODES.nullNode()));
 
         ObjectNode notComputed = root.putObject("notComputed");
         model.notComputed().forEach((part, reason) -> notComputed.put(part.name(), reason));

@@ -25,11 +25,13 @@ import java.util.Set;
  * @param blackBox    receiver scores against counterfactual importance; empty when no trace has importance
  * @param suppression the focus trace's suppression matrix (Figure 6); empty when none was given
  * @param notComputed why each absent part is absent; a part is absent exactly when it has a reason here
+ * @param controls    the receiver heads against their controls (recency, re-segmentation null, proximity sweep);
+ *                    every receivers run has them, a model built without them shows no controls section
  */
 public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<Reliability> reliability,
                           Optional<CategoryScores> categories, List<Sentence> sentences, FocusTrace focus,
                           Optional<BlackBox> blackBox, Optional<Suppression> suppression,
-                          Map<Part, String> notComputed) {
+                          Map<Part, String> notComputed, Optional<Controls> controls) {
 
     /** The parts of a report that may be absent. */
     public enum Part { RELIABILITY, CATEGORIES, BLACK_BOX, RESIDUAL_CORRELATION, SUPPRESSION }
@@ -46,6 +48,14 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
         if (blackBox.isPresent()) {
             requireReason(Part.RESIDUAL_CORRELATION, blackBox.get().residual().isPresent(), notComputed);
         }
+    }
+
+    /** A model without the receiver-head controls. */
+    public ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<Reliability> reliability,
+                       Optional<CategoryScores> categories, List<Sentence> sentences, FocusTrace focus,
+                       Optional<BlackBox> blackBox, Optional<Suppression> suppression, Map<Part, String> notComputed) {
+        this(settings, kurtosis, reliability, categories, sentences, focus, blackBox, suppression, notComputed,
+                Optional.empty());
     }
 
     private static void requireReason(Part part, boolean present, Map<Part, String> reasons) {
@@ -262,6 +272,45 @@ public record ReportModel(RunSettings settings, HeadKurtosis kurtosis, Optional<
 
         public boolean hasPlacebo() {
             return placeboByDistance.length > 0;
+        }
+    }
+
+    /**
+     * The receiver heads against their controls (docs/algorithms.md §6.4–6.5).
+     *
+     * @param recencyWindow   the proximity window of the recency share (the run's proximity ignore k)
+     * @param topHeads        the receiver heads in rank order with their controls
+     * @param permutations    re-segmentations of the null (0 when it did not run)
+     * @param nullNotComputed why the null's numbers are absent (NaN); empty when it ran
+     * @param sweep           the ranking at each proximity-ignore value; empty when the sweep was off
+     */
+    public record Controls(int recencyWindow, List<HeadControl> topHeads, int permutations,
+                           Optional<String> nullNotComputed, List<SweepPoint> sweep) {
+        public Controls {
+            topHeads = List.copyOf(topHeads);
+            sweep = List.copyOf(sweep);
+        }
+    }
+
+    /**
+     * One receiver head: its mean kurtosis, the share of its attention within the proximity window, and the
+     * re-segmentation null's mean and standard deviation with the head's z and permutation p (NaN without the null).
+     */
+    public record HeadControl(HeadRef head, double meanKurtosis, double recencyShare, double nullMean, double nullSd,
+                              double z, double p) {
+    }
+
+    /**
+     * The head ranking at one proximity-ignore value against the run's.
+     *
+     * @param overlap  top-k overlap with the run's receiver heads, NaN when none is selected
+     * @param spearman rank correlation of mean kurtosis with the run's
+     * @param note     why a value has no ranking or no selected head; empty otherwise
+     */
+    public record SweepPoint(int proximityIgnore, boolean configured, List<HeadRef> topHeads, double overlap,
+                             double spearman, String note) {
+        public SweepPoint {
+            topHeads = List.copyOf(topHeads);
         }
     }
 }

@@ -500,6 +500,61 @@
     });
   }
 
+  // ---- the receiver heads against their controls (docs/algorithms.md §6.4–6.5) ----
+
+  function headControls(el) {
+    const c = data.controls;
+    const labels = c.heads.map((h) => h.label);
+    const sweep = c.sweep.map((p) => `k = ${p.proximityIgnore}${p.configured ? ' (this run)' : ''}: overlap ${fmt(p.overlap)}, ρ ${fmt(p.spearman)}`);
+    const series = [
+      { type: 'bar', name: 'mean kurtosis', data: c.heads.map((h) => h.meanKurtosis), itemStyle: { color: RECEIVER_COLOUR } },
+      { type: 'scatter', name: `recency share (within ${c.recencyWindow} sentences)`, yAxisIndex: 1, symbol: 'triangle',
+        symbolSize: 11, data: c.heads.map((h) => h.recencyShare), itemStyle: { color: '#59a14f' } },
+    ];
+    if (c.nullComputed) {
+      series.push({ type: 'scatter', name: 'null mean', data: c.heads.map((h) => h.nullMean), symbolSize: 9,
+        itemStyle: { color: HEAD_COLOUR } });
+      // null mean ± one standard deviation as a vertical bar with caps
+      series.push({
+        type: 'custom', name: 'null mean ± sd', itemStyle: { color: HEAD_COLOUR },
+        data: c.heads.map((h, k) => [k, h.nullMean == null || h.nullSd == null ? null : h.nullMean - h.nullSd,
+          h.nullMean == null || h.nullSd == null ? null : h.nullMean + h.nullSd]),
+        renderItem: (params, api) => {
+          if (api.value(1) == null || Number.isNaN(api.value(1))) return null;
+          const low = api.coord([api.value(0), api.value(1)]);
+          const high = api.coord([api.value(0), api.value(2)]);
+          const cap = 6;
+          const style = { stroke: HEAD_COLOUR, lineWidth: 1.5 };
+          return { type: 'group', children: [
+            { type: 'line', shape: { x1: low[0], y1: low[1], x2: high[0], y2: high[1] }, style },
+            { type: 'line', shape: { x1: low[0] - cap, y1: low[1], x2: low[0] + cap, y2: low[1] }, style },
+            { type: 'line', shape: { x1: high[0] - cap, y1: high[1], x2: high[0] + cap, y2: high[1] }, style },
+          ] };
+        },
+      });
+    }
+    return {
+      ...base(el, 'Receiver heads against their controls',
+        [c.nullComputed ? `kurtosis against ${c.permutations} random re-segmentations of the same tokens (mean ± sd)`
+          : 're-segmentation null not computed (--segmentation-null PERMS)', ...(sweep.length ? [sweep.join(' · ')] : [])],
+        { bottom: 70, right: 64 }),
+      legend: { bottom: 4 },
+      xAxis: { type: 'category', data: labels, ...axisName('receiver head (rank order)', 28) },
+      yAxis: [edgeAxis('mean kurtosis of vertical scores', 44), { type: 'value', min: 0, max: 1, ...axisName('recency share', 40) }],
+      tooltip: {
+        ...TOOLTIP, trigger: 'axis',
+        formatter: (items) => {
+          const h = c.heads[items[0].dataIndex];
+          return `<div class="tt-head">${esc(h.label)} · receiver head #${items[0].dataIndex + 1}</div>`
+            + valueHtml('mean kurtosis', h.meanKurtosis) + valueHtml('recency share', h.recencyShare)
+            + (c.nullComputed ? valueHtml('null mean', h.nullMean) + valueHtml('null sd', h.nullSd)
+              + valueHtml('z', h.z) + valueHtml('p', h.p) : '');
+        },
+      },
+      series,
+    };
+  }
+
   // ---- drawing ----
 
   const DRAW = {
@@ -514,6 +569,7 @@
     receiver_vs_counterfactual: receiverVsCounterfactual,
     sentence_receiver_scores: sentenceReceiverScores,
     sentence_vertical_scores: sentenceVerticalScores,
+    head_controls: headControls,
   };
 
   const containers = [...document.querySelectorAll('.chart')];

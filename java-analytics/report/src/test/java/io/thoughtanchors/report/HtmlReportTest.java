@@ -231,7 +231,7 @@ class HtmlReportTest {
         sentences.set(index, new ReportModel.Sentence(s.traceId(), s.index(), s.category(), text, receiverScore,
                 s.counterfactualImportance()));
         return new ReportModel(m.settings(), m.kurtosis(), m.reliability(), m.categories(), sentences, m.focus(),
-                m.blackBox(), m.suppression(), m.notComputed());
+                m.blackBox(), m.suppression(), m.notComputed(), m.controls());
     }
 
     private static String dataBlock(String page) {

@@ -147,6 +147,26 @@ final class SampleModels {
                 new ReportModel.FocusTrace(traceIds.get(0), top.get(0), matrix, layerScores),
                 withOptional ? Optional.of(new ReportModel.BlackBox(0.12, 0.01, 0.1, n * traces,
                         Optional.of(new ReportModel.Residual(0.05, -0.02, 0.12, traces)))) : Optional.empty(),
-                suppression, notComputed);
+                suppression, notComputed, Optional.of(controls(top, kurtosis, heads, withOptional, random)));
+    }
+
+    /** The controls of the receiver heads; the null only with the optional parts, the sweep always. */
+    static ReportModel.Controls controls(List<ReportModel.HeadRef> top, double[] kurtosis, int heads, boolean withNull,
+                                         Random random) {
+        List<ReportModel.HeadControl> rows = new ArrayList<>();
+        for (ReportModel.HeadRef h : top) {
+            double k = kurtosis[h.layer() * heads + h.head()];
+            double mean = withNull ? k * 0.5 : Double.NaN;
+            double sd = withNull ? 0.5 + random.nextDouble() : Double.NaN;
+            rows.add(new ReportModel.HeadControl(h, k, 0.2 + 0.6 * random.nextDouble(), mean, sd,
+                    withNull ? (k - mean) / sd : Double.NaN, withNull ? 1.0 / 201 : Double.NaN));
+        }
+        List<ReportModel.SweepPoint> sweep = List.of(
+                new ReportModel.SweepPoint(0, false, top.subList(0, 1), 1.0 / 3, 0.4, ""),
+                new ReportModel.SweepPoint(4, true, top, 1.0, 1.0, ""),
+                new ReportModel.SweepPoint(16, false, List.of(), Double.NaN, Double.NaN,
+                        "no head has a finite mean kurtosis at this proximity"));
+        return new ReportModel.Controls(4, rows, withNull ? 200 : 0,
+                withNull ? Optional.empty() : Optional.of("off (--segmentation-null PERMS turns it on)"), sweep);
     }
 }

@@ -5,6 +5,10 @@ import io.thoughtanchors.analysis.stats.Kurtosis;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Kurtosis permutation null by re-segmentation (docs/algorithms.md §6.4): each trace's text is cut into random
@@ -73,48 +77,122 @@ public final class SegmentationNull {
                          double[] nullSd, double[] z, double[] p, double[][] nullSamples) {
     }
 
+    /** Every trace in memory at once: {@link Accumulator} fed in trace order. */
     public static Result run(List<FineTrace> traces, SegmentationNullOptions options) {
         if (traces.isEmpty()) {
             throw new IllegalArgumentException("no traces for the re-segmentation null");
         }
-        int layers = traces.get(0).blocks().layers();
-        int heads = traces.get(0).blocks().heads();
-        for (FineTrace t : traces) {
+        FineTrace first = traces.get(0);
+        Accumulator accumulator = new Accumulator(traces.stream().map(FineTrace::sentenceBlocks).toList(),
+                first.blocks().layers(), first.blocks().heads(), options);
+        for (int r = 0; r < traces.size(); r++) {
+            accumulator.add(r, traces.get(r), 1);
+        }
+        return accumulator.result();
+    }
+
+    /**
+     * The null one trace at a time, so that only one trace's fine matrix is ever held: the shuffles are drawn up
+     * front from the sentence lengths alone (the same draws as {@link #run}), then each trace's fine matrix is
+     * added, in any order, and may be dropped once added.
+     */
+    public static final class Accumulator {
+        private final List<int[]> sentenceBlocks;
+        private final int layers;
+        private final int heads;
+        private final SegmentationNullOptions options;
+        private final int[][][] segments;
+        private final double[] observed;
+        private final double[][] samples;
+        private final boolean[] added;
+
+        /** @param sentenceBlocks per trace, the fine blocks of each real sentence (what {@link FineTrace} will hold) */
+        public Accumulator(List<int[]> sentenceBlocks, int layers, int heads, SegmentationNullOptions options) {
+            if (sentenceBlocks.isEmpty()) {
+                throw new IllegalArgumentException("no traces for the re-segmentation null");
+            }
+            this.sentenceBlocks = sentenceBlocks.stream().map(int[]::clone).toList();
+            this.layers = layers;
+            this.heads = heads;
+            this.options = options;
+            this.segments = shuffledSegments(this.sentenceBlocks, options.permutations(), options.seed());
+            this.observed = new double[layers * heads];
+            this.samples = new double[layers * heads][options.permutations()];
+            this.added = new boolean[sentenceBlocks.size()];
+        }
+
+        /**
+         * Adds trace {@code r}'s contribution to every head's observed value and samples.
+         *
+         * @param parallelism heads computed at once (each holds an {@code (F+1)²} prefix-sum table)
+         */
+        public void add(int r, FineTrace t, int parallelism) {
+            if (added[r]) {
+                throw new IllegalArgumentException("trace " + r + " was already added to the null");
+            }
             if (t.blocks().layers() != layers || t.blocks().heads() != heads) {
                 throw new IllegalArgumentException("traces have " + t.blocks().layers() + "×" + t.blocks().heads()
                         + " and " + layers + "×" + heads + " heads");
             }
-        }
-        int perms = options.permutations();
-        int[][][] segments = shuffledSegments(traces, perms, options.seed());
-        int size = layers * heads;
-        double[] observed = new double[size];
-        double[][] samples = new double[size][perms];
-        VerticalScores scorer = new VerticalScores(options.scores());
-        for (int r = 0; r < traces.size(); r++) {
-            FineTrace t = traces.get(r);
+            if (!Arrays.equals(t.sentenceBlocks(), sentenceBlocks.get(r))) {
+                throw new IllegalArgumentException("trace " + r + "'s fine blocks per sentence differ from those the"
+                        + " shuffles were drawn for");
+            }
+            int traces = sentenceBlocks.size();
             int n = t.sentenceBlocks().length;
-            Coarsener coarse = new Coarsener(t.blockTokens(), n);
-            double[] v = new double[n];
-            for (int f = 0; f < size; f++) {
+            int perms = options.permutations();
+            // the coarsener and the scorer keep scratch buffers: one of each per thread
+            ThreadLocal<Coarsener> coarsener = ThreadLocal.withInitial(() -> new Coarsener(t.blockTokens(), n));
+            ThreadLocal<VerticalScores> scorers = ThreadLocal.withInitial(() -> new VerticalScores(options.scores()));
+            IntConsumer head = f -> {
+                Coarsener coarse = coarsener.get();
+                VerticalScores scorer = scorers.get();
+                double[] v = new double[n];
                 coarse.load(t.blocks().data(), t.blocks().offset(f / heads, f % heads));
-                observed[f] += kurtosis(coarse, t.sentenceBlocks(), scorer, v, options) / traces.size();
+                observed[f] += kurtosis(coarse, t.sentenceBlocks(), scorer, v, options) / traces;
                 for (int q = 0; q < perms; q++) {
-                    samples[f][q] += kurtosis(coarse, segments[q][r], scorer, v, options) / traces.size();
+                    samples[f][q] += kurtosis(coarse, segments[q][r], scorer, v, options) / traces;
+                }
+            };
+            if (parallelism <= 1) {
+                IntStream.range(0, layers * heads).forEach(head);
+            } else {
+                ForkJoinPool pool = new ForkJoinPool(parallelism);
+                try {
+                    pool.submit(() -> IntStream.range(0, layers * heads).parallel().forEach(head)).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while computing the null", e);
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                } finally {
+                    pool.shutdown();
                 }
             }
+            added[r] = true;
         }
-        double[] mean = new double[size];
-        double[] sd = new double[size];
-        double[] z = new double[size];
-        double[] p = new double[size];
-        for (int f = 0; f < size; f++) {
-            mean[f] = finiteMean(samples[f]);
-            sd[f] = finiteSd(samples[f], mean[f]);
-            z[f] = sd[f] > 0 ? (observed[f] - mean[f]) / sd[f] : Double.NaN;
-            p[f] = Double.isNaN(observed[f]) ? Double.NaN : pValue(samples[f], observed[f]);
+
+        /** The statistics, once every trace is added. */
+        public Result result() {
+            for (int r = 0; r < added.length; r++) {
+                if (!added[r]) {
+                    throw new IllegalStateException("trace " + r + " of " + added.length + " was not added to the null");
+                }
+            }
+            int size = layers * heads;
+            double[] mean = new double[size];
+            double[] sd = new double[size];
+            double[] z = new double[size];
+            double[] p = new double[size];
+            for (int f = 0; f < size; f++) {
+                mean[f] = finiteMean(samples[f]);
+                sd[f] = finiteSd(samples[f], mean[f]);
+                z[f] = sd[f] > 0 ? (observed[f] - mean[f]) / sd[f] : Double.NaN;
+                p[f] = Double.isNaN(observed[f]) ? Double.NaN : pValue(samples[f], observed[f]);
+            }
+            return new Result(layers, heads, options.permutations(), options.seed(), observed.clone(), mean, sd, z,
+                    p, Arrays.stream(samples).map(double[]::clone).toArray(double[][]::new));
         }
-        return new Result(layers, heads, perms, options.seed(), observed, mean, sd, z, p, samples);
     }
 
     /** {@code (1 + #{finite samples ≥ observed}) / (1 + samples)}. */
@@ -130,12 +208,12 @@ public final class SegmentationNull {
      * Segment lengths of permutation q for trace r at {@code [q][r]}: one Fisher–Yates shuffle of the trace's
      * sentence lengths per permutation and trace, in that order, from one seeded generator.
      */
-    static int[][][] shuffledSegments(List<FineTrace> traces, int perms, long seed) {
+    static int[][][] shuffledSegments(List<int[]> sentenceBlocks, int perms, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        int[][][] out = new int[perms][traces.size()][];
+        int[][][] out = new int[perms][sentenceBlocks.size()][];
         for (int q = 0; q < perms; q++) {
-            for (int r = 0; r < traces.size(); r++) {
-                int[] lengths = traces.get(r).sentenceBlocks().clone();
+            for (int r = 0; r < sentenceBlocks.size(); r++) {
+                int[] lengths = sentenceBlocks.get(r).clone();
                 for (int i = lengths.length - 1; i > 0; i--) {
                     int j = random.nextInt(i + 1);
                     int tmp = lengths[i];

@@ -191,11 +191,9 @@ class SegmentationNullTest {
 
     @Test
     void segmentsAreAShuffleOfTheSentenceLengths() {
-        List<SegmentationNull.FineTrace> t = List.of(
-                SegmentationNull.FineTrace.tokens(pooled(tokenAttention(1, TOKENS, 1)), LENGTHS));
         int[] sorted = LENGTHS.clone();
         Arrays.sort(sorted);
-        for (int[][] perm : SegmentationNull.shuffledSegments(t, 50, 0)) {
+        for (int[][] perm : SegmentationNull.shuffledSegments(List.of(LENGTHS), 50, 0)) {
             int[] s = perm[0].clone();
             Arrays.sort(s);
             assertArrayEquals(sorted, s);
@@ -213,5 +211,36 @@ class SegmentationNullTest {
                 List.of(SegmentationNull.FineTrace.tokens(tokens, LENGTHS)), options(2, 0)));
         assertTrue(nan.getMessage().contains("NaN"));
         assertThrows(IllegalArgumentException.class, () -> options(0, 0));
+    }
+
+    @Test
+    void tracesAddedOneAtATimeInAnyOrderGiveTheNullOfAllAtOnce() {
+        final int heads = 24;
+        int[][] lengths = {{12, 3, 9, 7, 15, 4, 10, 8, 6, 11, 5, 10}, {20, 5, 5, 30, 10, 10, 10, 5, 5}};
+        List<double[][][]> tokens = List.of(tokenAttention(heads, 100, 5), tokenAttention(heads, 100, 6));
+        List<SegmentationNull.FineTrace> t = List.of(
+                SegmentationNull.FineTrace.tokens(pooled(tokens.get(0)), lengths[0]),
+                SegmentationNull.FineTrace.tokens(pooled(tokens.get(1)), lengths[1]));
+        SegmentationNull.Result all = SegmentationNull.run(t, options(40, 9));
+        SegmentationNull.Accumulator streamed = new SegmentationNull.Accumulator(
+                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, heads, options(40, 9));
+        for (int r = t.size() - 1; r >= 0; r--) {
+            streamed.add(r, t.get(r), 4);  // heads on 4 threads: each needs its own scratch buffers
+        }
+        SegmentationNull.Result one = streamed.result();
+        for (int f = 0; f < heads; f++) {
+            double direct = (directKurtosis(tokens.get(0)[f], lengths[0]) + directKurtosis(tokens.get(1)[f],
+                    lengths[1])) / 2;
+            assertEquals(direct, one.observed()[f], TOL, "head " + f);
+            assertEquals(all.observed()[f], one.observed()[f], 1e-12);
+            assertEquals(all.p()[f], one.p()[f], 1e-12);
+            assertArrayEquals(all.nullSamples()[f], one.nullSamples()[f], 1e-12);
+        }
+        SegmentationNull.Accumulator partial = new SegmentationNull.Accumulator(
+                t.stream().map(SegmentationNull.FineTrace::sentenceBlocks).toList(), 1, heads, options(40, 9));
+        partial.add(0, t.get(0), 1);
+        assertThrows(IllegalArgumentException.class, () -> partial.add(0, t.get(0), 1));
+        assertThrows(IllegalArgumentException.class, () -> partial.add(1, t.get(0), 1));
+        assertThrows(IllegalStateException.class, partial::result);
     }
 }

@@ -1,8 +1,12 @@
 package io.thoughtanchors.pipeline.report;
 
 import io.thoughtanchors.analysis.AnalysisPart;
+import io.thoughtanchors.analysis.HeadControlOptions;
+import io.thoughtanchors.analysis.HeadControls;
 import io.thoughtanchors.analysis.ReceiverHeadResult;
 import io.thoughtanchors.analysis.attention.Head;
+import io.thoughtanchors.analysis.attention.HeadRankingResult;
+import io.thoughtanchors.analysis.attention.SegmentationNull;
 import io.thoughtanchors.analysis.attention.PooledAttention;
 import io.thoughtanchors.analysis.attention.VerticalScores;
 import io.thoughtanchors.analysis.reliability.ReliabilityResult;
@@ -74,13 +78,37 @@ public final class ReportModelBuilder {
         return new ReportModel(settings(run, profile, dataPath), kurtosis(r),
                 r.reliabilityAlternating().map(ReportModelBuilder::reliability), r.categories().map(c -> categories(c,
                 r.traceIds())), sentences, focusTrace(run, focus, top.get(0)), blackBox(r, sentences),
-                suppression.map(e -> suppression(focusId, e, placeboMeans)), notComputed);
+                suppression.map(e -> suppression(focusId, e, placeboMeans)), notComputed, Optional.of(controls(run)));
     }
 
     /** Without placebos. */
     public static ReportModel build(ReceiversResult run, String profile, String dataPath, int focus,
                                     Optional<double[][]> suppression) {
         return build(run, profile, dataPath, focus, suppression, Optional.empty());
+    }
+
+    /** The receiver heads with their controls (docs/algorithms.md §6.4–6.5), in rank order. */
+    private static ReportModel.Controls controls(ReceiversResult run) {
+        HeadControls.Result c = run.controls();
+        HeadRankingResult ranking = run.analysis().ranking();
+        Optional<SegmentationNull.Result> n = c.segmentationNull();
+        List<ReportModel.HeadControl> heads = new ArrayList<>();
+        for (Head h : ranking.topHeads()) {
+            int f = h.flatIndex(c.heads());
+            heads.add(new ReportModel.HeadControl(ref(h), ranking.meanKurtosis(h), c.recencyShare()[f],
+                    n.map(x -> x.nullMean()[f]).orElse(Double.NaN), n.map(x -> x.nullSd()[f]).orElse(Double.NaN),
+                    n.map(x -> x.z()[f]).orElse(Double.NaN), n.map(x -> x.p()[f]).orElse(Double.NaN)));
+        }
+        List<ReportModel.SweepPoint> sweep = c.sweep().stream().map(p -> new ReportModel.SweepPoint(
+                p.proximityIgnore(), p.configured(), p.ranking().map(r -> r.topHeads().stream()
+                .map(ReportModelBuilder::ref).toList()).orElse(List.of()), p.overlap(), p.spearman().r(),
+                p.notComputed().orElse(""))).toList();
+        HeadControlOptions options = run.request().controls();
+        Optional<String> nullNotComputed = n.isPresent() ? Optional.empty() : Optional.of(options.segmentationNull()
+                ? "no trace could be re-segmented (an empty or overlapping sentence in each; see run.json)"
+                : "off (--segmentation-null PERMS turns it on)");
+        return new ReportModel.Controls(c.proximityIgnore(), heads, n.map(SegmentationNull.Result::permutations)
+                .orElse(0), nullNotComputed, sweep);
     }
 
     private static ReportModel.RunSettings settings(ReceiversResult run, String profile, String dataPath) {

@@ -43,21 +43,31 @@ public final class AttentionFetcher {
         TokenRanges ranges = TokenBoundaries.build(plan.text(), plan.layout(), options.boundaryMode(),
                 options.truncation(), new WorkerTokenCounter(worker));
         long tokenized = System.nanoTime();
-        AttentionQuery query = query(plan, ranges);
-        FlatAttentionSink sink = new FlatAttentionSink(model.numLayers(), model.numQueryHeads(),
-                query.poolRanges().size());
-        worker.attention(query, sink, progress);
-        long done = System.nanoTime();
-        return new Fetched(ranges, query.poolRanges().size(), sink.data(), (tokenized - start) / 1e9,
-                (done - tokenized) / 1e9);
-    }
-
-    private AttentionQuery query(TracePlan plan, TokenRanges ranges) {
         if (ranges.size() == 0) {
             throw PipelineException.badInput("trace " + plan.id() + ": no sentence left after " + options.boundaryMode()
                     + " boundaries and " + options.truncation() + " truncation", null);
         }
         int[][] requested = options.pooling().requestRanges(ranges);
+        float[] data = pooled(plan, ranges, requested, progress);
+        long done = System.nanoTime();
+        return new Fetched(ranges, requested.length, data, (tokenized - start) / 1e9, (done - tokenized) / 1e9);
+    }
+
+    /**
+     * Pooled attention of every layer and head over {@code requested} token ranges of the trace's model input
+     * ({@code ranges} say how far that input goes): the sentence ranges of a pooling convention, or finer ones.
+     *
+     * @return flat {@code [layers][heads][F][F]}, F = {@code requested.length}
+     */
+    public float[] pooled(TracePlan plan, TokenRanges ranges, int[][] requested, ProgressListener progress) {
+        AttentionQuery query = query(plan, ranges, requested);
+        FlatAttentionSink sink = new FlatAttentionSink(model.numLayers(), model.numQueryHeads(),
+                query.poolRanges().size());
+        worker.attention(query, sink, progress);
+        return sink.data();
+    }
+
+    private AttentionQuery query(TracePlan plan, TokenRanges ranges, int[][] requested) {
         for (int k = 0; k < requested.length; k++) {
             int previousEnd = k == 0 ? 0 : requested[k - 1][1];
             if (requested[k][0] > requested[k][1] || requested[k][0] < previousEnd) {
