@@ -1,11 +1,12 @@
 """`ta suppression-matrix --placebo-draws` against real workers on loopback (docs/algorithms.md §12.9).
 
-- tiny-llama (random weights) on a short published Llama trace: each placebo cell equals the same
-  span suppressed independently through the Python client, its KL computed here in NumPy from the
-  definition of docs/algorithms.md §12.3 (a control: the same code reproduces the real cells); the
-  spans follow the rule; a rerun with more draws reuses the stored placebo passes.
-- planted-qwen2 (trained, planted anchor) on held-out traces: the answer row's anchor cell is far
-  above its placebo, the median cell is not.
+- tiny-llama (random weights) on a short published Llama trace, the default rule (DISJOINT): each
+  placebo cell equals the same span suppressed independently through the Python client, its KL
+  computed here in NumPy from the definition of docs/algorithms.md §12.3 (a control: the same code
+  reproduces the real cells); the spans follow the rule; a rerun with more draws reuses the stored
+  placebo passes.
+- planted-qwen2 (trained, planted anchor) on held-out traces: the answer row's anchor cell against
+  its DISJOINT placebo.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ def placebo_run(llama_worker, tmp_path_factory):
                     "--out", str(root / "out"), "--cache", str(root / "cache"), "--no-progress",
                     "--placebo-draws", str(DRAWS), "--placebo-seed", str(SEED))
     assert result.returncode == 0, result.stderr
-    assert "vs placebo (2 draws, seed 5)" in result.stdout, result.stdout
+    assert "vs placebo (2 draws, seed 5, disjoint)" in result.stdout, result.stdout
     return root
 
 
@@ -105,16 +106,22 @@ def test_the_spans_follow_the_rule_and_run_json_records_them(placebo_run):
     spans = {(int(r["suppressed"]), int(r["draw"])): (int(r["offset"]), int(r["placebo_start"]), int(r["placebo_end"]))
              for r in rows}
     n = len(starts)
+    boundaries = set(starts) | set(ends)
     for j in range(n):
-        m = max(0, min(ends[j] - starts[j] - 1, starts[j] - max(starts[0], 1)))
+        # DISJOINT: [a_j - L - s, a_j - s), 1 <= s <= L - 1, inside the region, neither end on a boundary
+        length = ends[j] - starts[j]
+        allowed = [s for s in range(1, length) if starts[j] - length - s >= max(starts[0], 1)
+                   and starts[j] - s not in boundaries and starts[j] - length - s not in boundaries]
         mine = [spans[(j, r)] for r in range(DRAWS) if (j, r) in spans]
-        assert len(mine) == min(DRAWS, m), j
+        assert len(mine) == min(DRAWS, len(allowed)), j
         assert len({s for s, _, _ in mine}) == len(mine), "distinct offsets"
         for s, a, b in mine:
-            assert 1 <= s <= m and (a, b) == (starts[j] - s, ends[j] - s)
+            assert s in allowed and (a, b) == (starts[j] - length - s, starts[j] - s)
+            assert b < starts[j], "no token of its sentence"
     assert (0, 0) not in spans, "the first sentence has no placebo"
     run = json.loads((out / "run.json").read_text())
     assert run["suppression"]["placebo_draws"] == DRAWS and run["suppression"]["placebo_seed"] == SEED
+    assert run["suppression"]["placebo_rule"] == "disjoint"
     trace = run["traces"][0]
     assert trace["placebo_spans"] == trace["placebo_passes_computed"] == len(spans)
     assert trace["passes_computed"] == 1 + n + len(spans)
@@ -228,12 +235,13 @@ def test_without_the_option_nothing_changes(placebo_run, llama_worker):
 
 PLANTED_TRACES = 5
 PLANTED_DRAWS = 4
-# Measured (5 held-out traces, 4 draws, seed 0): anchor cell ratios 2.38, 1.46, 2.52, 0.67 (trace 4's anchor
-# is the first sentence, which has no placebo), the answer row's other cells median 0.97.
-# The placebo overlaps the anchor's first tokens (docs/algorithms.md §12.9), so it keeps part of its effect.
+# Measured (5 held-out traces, 4 draws, DISJOINT; trace 4's anchor is the first sentence, which has no placebo):
+# anchor cell ratios 23.9, 3.68, 11.4, 4.31 (seed 0; seeds 1-3: min 3.68, median 7.9-10.4), the answer row's
+# other cells median 0.99-1.06. The STRADDLING placebo, which keeps the anchor's first tokens, gave 2.38, 1.46,
+# 2.52, 0.67 on the same traces (docs/algorithms.md §12.9). The bounds below keep a margin of about 2.
 
 
-def test_on_planted_qwen2_the_anchor_cell_of_the_answer_row_is_far_above_its_placebo(tmp_path):
+def test_on_planted_qwen2_the_anchor_cell_of_the_answer_row_against_its_disjoint_placebo(tmp_path):
     sys.path.insert(0, str(REPO / "models" / "planted-anchor"))
     import measure
 
@@ -262,8 +270,10 @@ def test_on_planted_qwen2_the_anchor_cell_of_the_answer_row_is_far_above_its_pla
                 other_ratios.append(float(c["ratio"]))
     print(f"answer row, anchor cell real/placebo: {anchor_ratios}; other cells of the answer row: median "
           f"{sorted(other_ratios)[len(other_ratios) // 2]:.3g}")
-    assert len(anchor_ratios) >= len(subset) - 1, "only an anchor that is the first sentence lacks placebos"
     others = sorted(other_ratios)[len(other_ratios) // 2]
     ratios = sorted(anchor_ratios.values())
-    assert sum(r > 1 for r in ratios) >= len(ratios) - 1, anchor_ratios
-    assert (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2 > 1.5 * others, (anchor_ratios, others)
+    assert len(anchor_ratios) >= len(subset) - 1, anchor_ratios
+    median = (ratios[(len(ratios) - 1) // 2] + ratios[len(ratios) // 2]) / 2
+    assert min(ratios) > 2, anchor_ratios
+    assert median > 4 and median > 3 * others, (anchor_ratios, others)
+    assert others < 1.5, "the answer row's other cells are about at chance"

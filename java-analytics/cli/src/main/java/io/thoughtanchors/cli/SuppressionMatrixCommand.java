@@ -1,6 +1,7 @@
 package io.thoughtanchors.cli;
 
 import io.thoughtanchors.analysis.suppression.KlMode;
+import io.thoughtanchors.analysis.suppression.PlaceboRule;
 import io.thoughtanchors.analysis.suppression.PredictionAlignment;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooling;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
@@ -155,10 +156,16 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--placebo-draws", paramLabel = "R", defaultValue = "0",
-            description = "Also suppress up to R placebo spans per sentence: the sentence's length, shifted earlier"
-                    + " by a seeded offset so it straddles a boundary (docs/algorithms.md §12.9); each cell is then"
+            description = "Also suppress up to R placebo spans per sentence: as many tokens as the sentence, at a"
+                    + " seeded offset placed by --placebo-rule (docs/algorithms.md §12.9); each cell is then"
                     + " compared with its placebos. Multiplies the passes by up to 1 + R (default: 0, off).")
     int placeboDraws;
+
+    @Option(names = "--placebo-rule", paramLabel = "RULE", defaultValue = "disjoint",
+            description = "disjoint: the span lies just before the sentence, sharing none of its tokens (is the"
+                    + " effect above chance?); straddling: the sentence shifted earlier across its start (does"
+                    + " boundary alignment matter?) (default: ${DEFAULT-VALUE}).")
+    PlaceboRule placeboRule;
 
     @Option(names = "--placebo-seed", paramLabel = "SEED", defaultValue = "0",
             description = "Seed of the placebo offsets (default: ${DEFAULT-VALUE}).")
@@ -190,7 +197,7 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
                 .withOptions(textOverrides.apply(profile.profile.options()))
                 .withKl(klOptions()).withNucleus(nucleus()).withFullRecompute(fullRecompute).withKernel(kernel)
                 .withVariantsPerCall(variantsPerCall).withBatchSize(batchSize).withDistancePooling(distancePooling)
-                .withCategoryMinEntries(categoryMinEntries).withPlacebo(placeboDraws, placeboSeed)
+                .withCategoryMinEntries(categoryMinEntries).withPlacebo(placeboDraws, placeboSeed, placeboRule)
                 .withWorker(worker.target());
         request = cache.cache().map(request::withCache).orElse(request);
         request = parallel == null ? request : request.withParallel(parallel);
@@ -229,9 +236,9 @@ final class SuppressionMatrixCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "  passes: %d in %.1f s (%.2f passes/s)%n", result.passesComputed(),
                 result.passSeconds(), result.passesPerSecond());
-        result.placeboSummary().ifPresent(p -> o.printf(Locale.ROOT, "  vs placebo (%d draws, seed %d): %d cells below"
+        result.placeboSummary().ifPresent(p -> o.printf(Locale.ROOT, "  vs placebo (%d draws, seed %d, %s): %d cells below"
                 + " the diagonal, %.1f%% above their placebo mean, median ratio %.3g, median difference %.3g%n",
-                placeboDraws, placeboSeed, p.cells(), 100 * p.shareAbove(), p.medianRatio(), p.medianDifference()));
+                placeboDraws, placeboSeed, placeboRule.cliName(), p.cells(), 100 * p.shareAbove(), p.medianRatio(), p.medianDifference()));
         for (PublishedComparison c : result.comparisons()) {
             o.printf(Locale.ROOT, "  vs published %s: Pearson r = %.3f, Spearman r = %.3f over %d cells%s%n",
                     c.traceId(), c.pearson().r(), c.spearman().r(), c.pairs(),

@@ -1,6 +1,7 @@
 package io.thoughtanchors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.thoughtanchors.analysis.suppression.PlaceboRule;
 import io.thoughtanchors.analysis.suppression.PlaceboSpans;
 import io.thoughtanchors.analysis.suppression.RowNormalisation;
 import io.thoughtanchors.analysis.suppression.SparseKl;
@@ -293,7 +294,7 @@ class SuppressionMatrixCommandTest {
         FakeModelWorker fake = new FakeModelWorker(LAYERS, HEADS);
         CliRun run = run(fake, TRACE, tmp.resolve("out"), "--placebo-draws", "2", "--placebo-seed", "9");
         assertEquals(0, run.status(), run.transcript());
-        assertTrue(run.out().contains("vs placebo (2 draws, seed 9)"), run.out());
+        assertTrue(run.out().contains("vs placebo (2 draws, seed 9, disjoint)"), run.out());
 
         Path meta;
         try (Stream<Path> files = Files.walk(tmp.resolve("cache"))) {
@@ -302,7 +303,7 @@ class SuppressionMatrixCommandTest {
         JsonNode ranges = Json.MAPPER.readTree(meta.toFile()).get("token_ranges");
         int[] start = Json.MAPPER.treeToValue(ranges.get("start"), int[].class);
         int[] end = Json.MAPPER.treeToValue(ranges.get("end"), int[].class);
-        List<PlaceboSpans.Span> spans = PlaceboSpans.all(start, end, 2, 9);
+        List<PlaceboSpans.Span> spans = PlaceboSpans.all(start, end, PlaceboRule.DISJOINT, 2, 9);
         assertTrue(spans.size() > SENTENCES, "most sentences get two placebos");
         assertEquals(1 + SENTENCES + spans.size(), fake.variantsRequested.get());
 
@@ -354,10 +355,41 @@ class SuppressionMatrixCommandTest {
         assertEquals(9, runJson.get("suppression").get("placebo_seed").asLong());
         assertEquals(spans.size(), runJson.get("traces").get(0).get("placebo_passes_computed").asInt());
 
+        assertEquals("disjoint", runJson.get("suppression").get("placebo_rule").asText(), "the default rule");
+
         CliRun rerun = run(fake, TRACE, tmp.resolve("again"), "--placebo-draws", "2", "--placebo-seed", "9");
         assertEquals(0, rerun.status(), rerun.transcript());
         assertEquals(0, Json.MAPPER.readTree(tmp.resolve("again/run.json").toFile()).get("passes_computed").asInt(),
                 "a rerun takes every placebo from the store");
+
+        // the other rule on the same store: only its spans that no disjoint draw already suppressed are new passes
+        // (a straddling span of sentence j − 1 can equal a disjoint one of j; κ depends on the span alone)
+        List<PlaceboSpans.Span> straddling = PlaceboSpans.all(start, end, PlaceboRule.STRADDLING, 2, 9);
+        java.util.Set<List<Integer>> disjointSpans = new java.util.HashSet<>(placeboPasses.keySet());
+        long shared = straddling.stream().filter(sp -> disjointSpans.contains(List.of(sp.start(), sp.end()))).count();
+        assertTrue(shared > 0, "this trace has spans both rules draw");
+        CliRun other = run(fake, TRACE, tmp.resolve("straddling"), "--placebo-draws", "2", "--placebo-seed", "9",
+                "--placebo-rule", "straddling");
+        assertEquals(0, other.status(), other.transcript());
+        assertTrue(other.out().contains("vs placebo (2 draws, seed 9, straddling)"), other.out());
+        JsonNode otherJson = Json.MAPPER.readTree(tmp.resolve("straddling/run.json").toFile());
+        assertEquals("straddling", otherJson.get("suppression").get("placebo_rule").asText());
+        assertEquals(straddling.size() - shared, otherJson.get("passes_computed").asInt());
+        List<List<String>> otherRows = ReceiversCommandTest.csv(traceOut(tmp.resolve("straddling"))
+                .resolve("suppression_placebo.csv"));
+        for (List<String> r : otherRows.subList(1, otherRows.size())) {
+            int j = Integer.parseInt(r.get(1));
+            assertEquals(start[j] - Integer.parseInt(r.get(3)), Integer.parseInt(r.get(4)), "straddling: a_j − s");
+        }
+    }
+
+    @Test
+    void anUnknownPlaceboRuleIsAUsageError() {
+        CliRun run = run(new FakeModelWorker(LAYERS, HEADS), TRACE, tmp.resolve("out"), "--placebo-draws", "1",
+                "--placebo-rule", "anywhere");
+
+        assertEquals(2, run.status(), run.transcript());
+        assertTrue(run.err().contains("--placebo-rule"), run.err());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.thoughtanchors.pipeline;
 
 import io.thoughtanchors.analysis.AnalysisOptions;
 import io.thoughtanchors.analysis.Profile;
+import io.thoughtanchors.analysis.suppression.PlaceboRule;
 import io.thoughtanchors.analysis.suppression.SuppressionAveraging.DistancePooling;
 import io.thoughtanchors.analysis.suppression.SuppressionOptions;
 import io.thoughtanchors.analysis.taxonomy.CategoryAggregate;
@@ -167,11 +168,19 @@ public record SuppressionMatrixRequest(Path data, DataOptions dataOptions, Path 
                 kernel, variantsPerCall, batchSize, parallel, distancePooling, categoryAggregate, minEntries, placebo, worker);
     }
 
-    /** Up to {@code draws} placebo spans per sentence, drawn with {@code seed} (docs/algorithms.md §12.9); 0 = off. */
+    /**
+     * Up to {@code draws} placebo spans per sentence under the default rule, {@link PlaceboRule#DISJOINT}, drawn
+     * with {@code seed} (docs/algorithms.md §12.9); 0 = off.
+     */
     public SuppressionMatrixRequest withPlacebo(int draws, long seed) {
+        return withPlacebo(draws, seed, PlaceboRule.DISJOINT);
+    }
+
+    /** Up to {@code draws} placebo spans per sentence placed by {@code rule}, drawn with {@code seed}; 0 = off. */
+    public SuppressionMatrixRequest withPlacebo(int draws, long seed, PlaceboRule rule) {
         Placebo placebo;
         try {
-            placebo = new Placebo(draws, seed);
+            placebo = new Placebo(draws, seed, rule);
         } catch (IllegalArgumentException e) {
             throw PipelineException.invalidRequest(e.getMessage());
         }

@@ -69,8 +69,14 @@ public record SuppressionRunReport(Instant started, Path data, DataOptions dataO
         m.put("placebo_draws", placebo.draws());
         m.put("placebo_seed", placebo.seed());
         if (placebo.on()) {
-            m.put("placebo_rule", "per sentence j up to placebo_draws spans [a_j - s, b_j - s), distinct seeded"
-                    + " offsets 1 <= s <= min(len_j - 1, a_j - max(a_0, 1)) (docs/algorithms.md §12.9)");
+            m.put("placebo_rule", placebo.rule().cliName());
+            m.put("placebo_spans", switch (placebo.rule()) {
+                case DISJOINT -> "per sentence j up to placebo_draws spans [a_j - len_j - s, a_j - s), distinct seeded"
+                        + " offsets 1 <= s <= len_j - 1 with a_j - len_j - s >= max(a_0, 1) and neither end a sentence"
+                        + " boundary (docs/algorithms.md §12.9)";
+                case STRADDLING -> "per sentence j up to placebo_draws spans [a_j - s, b_j - s), distinct seeded"
+                        + " offsets 1 <= s <= min(len_j - 1, a_j - max(a_0, 1)) (docs/algorithms.md §12.9)";
+            });
         }
         return m;
     }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *   meta.json        format, the key, the model's Describe answer, token ranges, input token ids
  *   baseline.nucleus the unsuppressed pass ({@link NucleusFile})
  *   kl-NNNN.bin      per suppressed sentence j, κ at every position under both KL modes ({@link PositionKl})
- *   placebo-SSSSS-EEEEE.bin  per placebo span [S, E) of sentence j (docs/algorithms.md §12.9), the same, column j
+ *   placebo-SSSSS-EEEEE.bin  per placebo span [S, E) (docs/algorithms.md §12.9), the same, tagged with the sentence
+ *                    j it was drawn for; κ depends on the span alone, so a span two sentences (or rules) share is one file
  * </pre>
  * Every file is written atomically as soon as its pass finishes, so an interrupted run keeps what it finished
  * and a rerun computes only what is missing. Every file carries a checksum of its content ({@link Checksums}); a
@@ -133,15 +134,17 @@ public final class SuppressionStore {
         return columnFile(kl.column());
     }
 
+    /** The stored pass of {@code span}, as the placebo of {@code span.sentence()} whichever sentence it was drawn for. */
     Optional<PositionKl> readPlacebo(PlaceboSpans.Span span, int numTokens) {
         Path file = placeboFile(span);
         return read(file, () -> {
             PositionKl kl = PositionKl.read(file);
-            if (kl.column() != span.sentence() || kl.positions() != numTokens) {
-                throw new IOException("holds column " + kl.column() + " over " + kl.positions()
-                        + " positions, expected the placebo of sentence " + span.sentence() + " over " + numTokens);
+            if (kl.positions() != numTokens) {
+                throw new IOException("holds " + kl.positions() + " positions, expected the placebo of sentence "
+                        + span.sentence() + " over " + numTokens);
             }
-            return kl;
+            return kl.column() == span.sentence() ? kl
+                    : new PositionKl(span.sentence(), kl.referenceSparse(), kl.sparseWithTail());
         });
     }
 

@@ -101,7 +101,7 @@ public final class TraceSuppression {
         SuppressionInputs.Resolved resolved = inputs.resolve(plan, store);
         SuppressionInput input = resolved.input();
         List<PlaceboSpans.Span> spans = PlaceboSpans.all(input.ranges().start(), input.ranges().end(),
-                placebo.draws(), placebo.seed());
+                placebo.rule(), placebo.draws(), placebo.seed());
         progress.adjustTotal(input.sentences() - plan.layout().size() + spans.size(), plan.id());
         List<PassTiming> passes = Collections.synchronizedList(new ArrayList<>());
         PositionKl[] columns = new PositionKl[input.sentences()];
