@@ -5,16 +5,12 @@
 //
 // Uses the system Chromium (CHROMIUM, default /usr/bin/chromium) through playwright-core; nothing is downloaded.
 // Prints a JSON summary; exits 1 when a check fails, 2 on bad usage.
-import { chromium } from 'playwright-core';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { checkOffline, runCheck } from './offline_page.mjs';
 
 const READY_TIMEOUT_MS = 120_000;
 const TOOLTIP_TIMEOUT_MS = 5_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 function usage(message) {
   console.error(`${message}\nusage: node check_report.mjs <index.html> <screenshot.png> [--hover-screenshot <png>]`);
@@ -149,125 +145,77 @@ function controlsBar() {
   return { value: [0, (h.meanKurtosis ?? 0) / 2], expect };
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    console.error(`no Chromium at ${executablePath}: run make browser (or set CHROMIUM)`);
-    process.exit(1);
-  }
-  const profile = mkdtempSync(path.join(tmpdir(), 'report-chromium-'));
-  const summary = { page: args.page, screenshot: args.shot, blockedRequests: [], consoleErrors: [], pageErrors: [] };
-  const failures = [];
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 900 },
+/** What the report page must show and do, once drawn. */
+async function checkReport(args, page, summary, failures) {
+  summary.charts = await checkCharts(page);
+  summary.notComputed = await page.$$eval('.not-computed', (els) => els.map((e) => e.textContent));
+  // docs/algorithms.md §12.9: with placebos, Figure 6B draws their curve and names it in its legend
+  summary.placeboCurve = await page.evaluate(() => {
+    const data = JSON.parse(document.getElementById('report-data').textContent);
+    if (!data.suppression || !data.suppression.placeboByDistance) return null;
+    const el = document.getElementById('fig6b_suppression_by_distance');
+    return !!el && [...el.querySelectorAll('svg text')].some((t) => t.textContent === 'placebo mean');
   });
-  try {
-    // The page must work offline: any request that is not for a local file is a failure.
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      summary.blockedRequests.push(url);
-      return route.abort();
-    });
-    const page = context.pages()[0] ?? await context.newPage();
-    page.on('console', (m) => { if (m.type() === 'error') summary.consoleErrors.push(m.text()); });
-    page.on('pageerror', (e) => summary.pageErrors.push(String(e)));
 
-    const started = Date.now();
-    await page.goto(pathToFileURL(args.page).href, { waitUntil: 'load' });
-    try {
-      await page.waitForFunction(() => window.__reportReady === true, null, { timeout: READY_TIMEOUT_MS });
-    } catch {
-      failures.push(`window.__reportReady was not set within ${READY_TIMEOUT_MS / 1000} s`);
-    }
-    summary.readyMs = Date.now() - started;
-    summary.reportErrors = await page.evaluate(() => window.__reportErrors ?? ['window.__reportErrors is missing']);
-    summary.charts = await checkCharts(page);
-    summary.notComputed = await page.$$eval('.not-computed', (els) => els.map((e) => e.textContent));
-    // docs/algorithms.md §12.9: with placebos, Figure 6B draws their curve and names it in its legend
-    summary.placeboCurve = await page.evaluate(() => {
-      const data = JSON.parse(document.getElementById('report-data').textContent);
-      if (!data.suppression || !data.suppression.placeboByDistance) return null;
-      const el = document.getElementById('fig6b_suppression_by_distance');
-      return !!el && [...el.querySelectorAll('svg text')].some((t) => t.textContent === 'placebo mean');
-    });
-
-    if (summary.charts.length === 0) failures.push('the page has no chart containers');
-    for (const c of summary.charts) {
-      if (!c.rendered) failures.push(`chart ${c.id} has no data-rendered attribute`);
-      if (c.svgElements < 5) failures.push(`chart ${c.id} has no drawn SVG (${c.svgElements} elements)`);
-    }
-
-    mkdirSync(path.dirname(args.shot), { recursive: true });
-    await page.screenshot({ path: args.shot, fullPage: true });
-
-    const ids = new Set(summary.charts.map((c) => c.id));
-    summary.hovers = [];
-    if (ids.has('sentence_receiver_scores')) {
-      summary.hovers.push(await hover(page, 'sentence_receiver_scores', receiverBar));
-      if (args.hoverShot) {
-        const box = await page.$eval('#sentence_receiver_scores', (el) => el.getBoundingClientRect().toJSON());
-        mkdirSync(path.dirname(args.hoverShot), { recursive: true });
-        await page.screenshot({ path: args.hoverShot, clip: box });
-      }
-      // Another trace from the selector: the bars and their tooltips follow it.
-      const second = await page.$eval('#sentence-trace', (s) => (s.options.length > 1 ? s.options[1].value : null));
-      if (second) {
-        await page.selectOption('#sentence-trace', second);
-        const h = await hover(page, 'sentence_receiver_scores', receiverBar);
-        summary.hovers.push({ ...h, chart: `${h.chart} (trace ${second})` });
-      }
-    }
-    if (ids.has('fig4a_receiver_head_matrix')) {
-      summary.hovers.push(await hover(page, 'fig4a_receiver_head_matrix', matrixCell, 'head'));
-    }
-    if (ids.has('fig6a_suppression_matrix')) {
-      summary.hovers.push(await hover(page, 'fig6a_suppression_matrix', matrixCell, 'suppression'));
-    }
-    if (ids.has('fig5_receiver_score_by_category')) {
-      summary.figure5 = await checkFigure5(page);
-      const f = summary.figure5;
-      if (f.bars !== f.withInterval) failures.push(`Figure 5 draws ${f.bars} interval bars for ${f.withInterval} intervals`);
-      if (f.means === 0) failures.push('Figure 5 draws no category means');
-      for (const column of ['p', 'Holm p', 'dz']) {
-        if (!f.headers.includes(column)) failures.push(`Figure 5's tests table lacks the ${column} column: ${f.headers}`);
-      }
-      summary.hovers.push(await hover(page, 'fig5_receiver_score_by_category', categoryMean));
-    }
-    if (ids.has('head_controls')) {
-      summary.hovers.push(await hover(page, 'head_controls', controlsBar));
-    }
-    for (const h of summary.hovers) {
-      if (!h.ok) {
-        failures.push(`hovering ${h.chart}: tooltip lacks ${JSON.stringify(h.missing)}`
-          + `${h.markup ? ` and renders sentence markup as HTML (${h.markup} elements)` : ''}`
-          + `; it shows ${JSON.stringify(h.text.slice(0, 300))}`);
-      }
-    }
-    // Errors after the hovers count too.
-    summary.reportErrors = await page.evaluate(() => window.__reportErrors);
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+  if (summary.charts.length === 0) failures.push('the page has no chart containers');
+  for (const c of summary.charts) {
+    if (!c.rendered) failures.push(`chart ${c.id} has no data-rendered attribute`);
+    if (c.svgElements < 5) failures.push(`chart ${c.id} has no drawn SVG (${c.svgElements} elements)`);
   }
 
+  mkdirSync(path.dirname(args.shot), { recursive: true });
+  await page.screenshot({ path: args.shot, fullPage: true });
+
+  const ids = new Set(summary.charts.map((c) => c.id));
+  summary.hovers = [];
+  if (ids.has('sentence_receiver_scores')) {
+    summary.hovers.push(await hover(page, 'sentence_receiver_scores', receiverBar));
+    if (args.hoverShot) {
+      const box = await page.$eval('#sentence_receiver_scores', (el) => el.getBoundingClientRect().toJSON());
+      mkdirSync(path.dirname(args.hoverShot), { recursive: true });
+      await page.screenshot({ path: args.hoverShot, clip: box });
+    }
+    // Another trace from the selector: the bars and their tooltips follow it.
+    const second = await page.$eval('#sentence-trace', (s) => (s.options.length > 1 ? s.options[1].value : null));
+    if (second) {
+      await page.selectOption('#sentence-trace', second);
+      const h = await hover(page, 'sentence_receiver_scores', receiverBar);
+      summary.hovers.push({ ...h, chart: `${h.chart} (trace ${second})` });
+    }
+  }
+  if (ids.has('fig4a_receiver_head_matrix')) {
+    summary.hovers.push(await hover(page, 'fig4a_receiver_head_matrix', matrixCell, 'head'));
+  }
+  if (ids.has('fig6a_suppression_matrix')) {
+    summary.hovers.push(await hover(page, 'fig6a_suppression_matrix', matrixCell, 'suppression'));
+  }
+  if (ids.has('fig5_receiver_score_by_category')) {
+    summary.figure5 = await checkFigure5(page);
+    const f = summary.figure5;
+    if (f.bars !== f.withInterval) failures.push(`Figure 5 draws ${f.bars} interval bars for ${f.withInterval} intervals`);
+    if (f.means === 0) failures.push('Figure 5 draws no category means');
+    for (const column of ['p', 'Holm p', 'dz']) {
+      if (!f.headers.includes(column)) failures.push(`Figure 5's tests table lacks the ${column} column: ${f.headers}`);
+    }
+    summary.hovers.push(await hover(page, 'fig5_receiver_score_by_category', categoryMean));
+  }
+  if (ids.has('head_controls')) {
+    summary.hovers.push(await hover(page, 'head_controls', controlsBar));
+  }
+  for (const h of summary.hovers) {
+    if (!h.ok) {
+      failures.push(`hovering ${h.chart}: tooltip lacks ${JSON.stringify(h.missing)}`
+        + `${h.markup ? ` and renders sentence markup as HTML (${h.markup} elements)` : ''}`
+        + `; it shows ${JSON.stringify(h.text.slice(0, 300))}`);
+    }
+  }
   if (summary.placeboCurve === false) failures.push('Figure 6B lacks the placebo curve its data holds');
-  if (summary.blockedRequests.length) failures.push(`the page made ${summary.blockedRequests.length} network requests`);
-  for (const e of summary.consoleErrors) failures.push(`console error: ${e}`);
-  for (const e of summary.pageErrors) failures.push(`page error: ${e}`);
-  for (const e of summary.reportErrors) failures.push(`report error: ${e}`);
-  summary.blocked = summary.blockedRequests.length;
-  summary.failures = failures;
-  summary.ok = failures.length === 0;
-  console.log(JSON.stringify(summary, null, 2));
-  if (!summary.ok) {
-    console.error(`report check FAILED:\n  ${failures.join('\n  ')}`);
-    process.exit(1);
-  }
 }
 
-main().catch((e) => {
-  console.error(`report check FAILED: ${e.stack || e}`);
-  process.exit(1);
-});
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  await checkOffline(args.page, { name: 'report', readyTimeoutMs: READY_TIMEOUT_MS, summary: { screenshot: args.shot } },
+    (page, summary, failures) => checkReport(args, page, summary, failures));
+}
+
+runCheck('report', main);
