@@ -25,8 +25,7 @@ public final class HeadViewPage {
         String heads = view.heads().stream().map(HeadView.HeadMatrix::label).collect(Collectors.joining(", "));
         String title = "Head view " + heads + " · " + view.modelId();
         return HtmlReport.fillSlots("head-view.html", Map.of(
-                "title", HtmlReport.escape(title),
-                "css", HtmlReport.resource("head-view.css"),
+                "head", HtmlReport.head(HtmlReport.escape(title), "head-view.css"),
                 "header", header(view, title),
                 "picker", picker(view),
                 "heads", headSections(view),

@@ -41,8 +41,7 @@ public final class HtmlReport {
     /** @param figures the figures drawn as static PNGs beside the page, linked as figures/<stem>.png (may be empty) */
     public static String render(ReportModel model, List<FigureId> figures) {
         Map<String, String> slots = Map.of(
-                "title", escape(model.settings().title()),
-                "css", resource("report.css"),
+                "head", head(escape(model.settings().title()), "report.css"),
                 "header", header(model.settings()),
                 "nav", nav(model.controls().isPresent()),
                 "figures", figureSections(model, figures) + model.controls().map(HtmlReport::controlsSection).orElse(""),
@@ -50,6 +49,15 @@ public final class HtmlReport {
                 "data", dataJson(model),
                 "script", inlineScript(resource("report.js"), "report.js"));
         return fillSlots("report.html", slots);
+    }
+
+    /**
+     * The {@code <html><head>} every page shares (page-head.html): its title (HTML already escaped), the stylesheet
+     * every page shares (page.css) then the page's own, and the error capture the page checks read.
+     */
+    static String head(String escapedTitle, String pageCss) {
+        return fillSlots("page-head.html", Map.of("title", escapedTitle,
+                "css", resource("page.css") + "\n" + resource(pageCss)));
     }
 
     /** The page template {@code name} with each {@code {{slot}}} replaced by its value (shared with the head view). */
