@@ -10,10 +10,7 @@ line naming the sentence-level report, and nothing is written.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -21,7 +18,7 @@ import torch
 from transformers import AutoConfig, AutoModelForCausalLM
 
 from conftest import REPO, run_ta
-from report_browser import ARTIFACTS, BROWSER_DIR, _chromium
+from report_browser import ARTIFACTS, run_page_check
 from thought_anchors_worker import synthetic
 from thought_anchors_worker.backends.hf.tokenizer import load_npm_tokenizer
 
@@ -29,7 +26,6 @@ from thought_anchors_worker.backends.hf.tokenizer import load_npm_tokenizer
 TEXT = 'The cat sat on the <mat>. It was "sleeping" & dreaming.\nThen  it woke up.'
 HEADS = [(1, 0), (1, 3), (2, 1)]
 DATA_BLOCK = re.compile(r'<script type="application/json" id="head-view-data">(.*?)</script>', re.DOTALL)
-CHECK_SCRIPT = BROWSER_DIR / "check_head_view.mjs"
 
 
 @pytest.fixture(scope="module")
@@ -99,20 +95,8 @@ def test_page_holds_the_workers_tokens_and_eager_attention_of_the_asked_heads(he
 
 
 def _check_in_browser(page, hover, click) -> dict:
-    missing = [name for name, ok in (("chromium", os.path.exists(_chromium())), ("node", shutil.which("node")))
-               if not ok]
-    if missing:
-        pytest.skip(f"{' and '.join(missing)} not installed: `make browser` installs them")
-    if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
-        pytest.fail("playwright-core is not installed: run `make browser` (npm ci in tests/browser)")
-    result = subprocess.run(["node", str(CHECK_SCRIPT), str(page), str(ARTIFACTS / "head-view-browser.png"),
-                             "--hover", ",".join(map(str, hover)), "--click", ",".join(map(str, click))],
-                            capture_output=True, text=True, timeout=300, cwd=REPO,
-                            env={**os.environ, "CHROMIUM": _chromium()})
-    if result.returncode != 0:
-        pytest.fail(f"browser check of {page} failed (exit {result.returncode}):\n{result.stderr.strip()}\n"
-                    f"{result.stdout[-4000:]}")
-    return json.loads(result.stdout)
+    return run_page_check("check_head_view.mjs", page, str(ARTIFACTS / "head-view-browser.png"),
+                          "--hover", ",".join(map(str, hover)), "--click", ",".join(map(str, click)))
 
 
 def test_page_in_the_browser_draws_hovers_and_follows_a_clicked_token(head_view, eager_tiny_qwen2):
