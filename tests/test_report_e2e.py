@@ -92,6 +92,14 @@ def test_demo_planted_report_finds_the_planted_anchor_and_says_what_the_model_is
     found = planted_measure.top_receiver(report / "sentence_scores.csv", planted_measure.heldout())
     assert found["rate"] >= 0.6 and found["rate"] >= 5 * found["chance"], found
     assert "planted/report/index.html" in result.stdout
+    # ... each against its control: the heads' kurtosis against the re-segmentation null, the suppression cells
+    # against their placebo spans (whose curve Figure 6B draws)
+    data = _page_data(report / "index.html")
+    assert data["controls"]["nullComputed"] and data["suppression"]["placeboByDistance"]
+    heads = [r for r in _csv_rows(report / "head_controls.csv") if r["top_rank"]]
+    assert heads and all(0 < float(r["p"]) <= 1 for r in heads)
+    summary = _csv_rows(out / "planted" / "suppression" / "suppression_placebo_summary.csv")
+    assert summary and int(summary[-1]["cells"]) > 0
 
 
 def test_page_numbers_match_the_result_files(demo):
