@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -50,13 +53,19 @@ public final class KlColumns {
      */
     public static double[][] matrix(String traceId, Nucleus baseline, SuppressionInput input, PositionKl[] columns,
                                     SuppressionOptions options) {
+        return matrix(traceId, baseline, input, columns, options, j -> "sentence " + j);
+    }
+
+    /** {@link #matrix}, naming the pass of column {@code j} in a NaN's message by {@code suppressed.apply(j)}. */
+    private static double[][] matrix(String traceId, Nucleus baseline, SuppressionInput input, PositionKl[] columns,
+                                     SuppressionOptions options, IntFunction<String> suppressed) {
         SuppressionMatrix m = matrix(baseline, input, options);
         for (PositionKl column : columns) {
             double[] kappa = column.of(options.klMode());
             for (int t = 0; t < kappa.length; t++) {
                 if (Double.isNaN(kappa[t])) {
                     throw PipelineException.worker("trace " + traceId + ": the " + options.klMode() + " divergence"
-                            + " is undefined (NaN) at position " + t + " with sentence " + column.column()
+                            + " is undefined (NaN) at position " + t + " with " + suppressed.apply(column.column())
                             + " suppressed; the worker's nuclei cannot be compared there (try the other --kl-mode)",
                             null);
                 }
@@ -79,8 +88,12 @@ public final class KlColumns {
         for (int r = 0; r < draws; r++) {
             int draw = r;
             int[] ofDraw = IntStream.range(0, spans.size()).filter(s -> spans.get(s).draw() == draw).toArray();
+            Map<Integer, PlaceboSpans.Span> bySentence = Arrays.stream(ofDraw).mapToObj(spans::get)
+                    .collect(Collectors.toMap(PlaceboSpans.Span::sentence, span -> span));
             double[][] p = matrix(traceId, baseline, input,
-                    Arrays.stream(ofDraw).mapToObj(s -> placeboColumns[s]).toArray(PositionKl[]::new), options);
+                    Arrays.stream(ofDraw).mapToObj(s -> placeboColumns[s]).toArray(PositionKl[]::new), options,
+                    j -> "the placebo span [" + bySentence.get(j).start() + ", " + bySentence.get(j).end()
+                            + ") of sentence " + j);
             for (int s : ofDraw) {
                 int j = spans.get(s).sentence();
                 cells.set(s, Arrays.stream(p).mapToDouble(row -> row[j]).toArray());
