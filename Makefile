@@ -27,11 +27,11 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 JAVA_SCRIPT_FLAGS := --add-opens=java.base/java.nio=ALL-UNNAMED -Darrow.allocation.manager.type=Unsafe
 EXAMPLE_TRACE := data/thought-anchors-sample/deepseek-r1-distill-llama-8b/incorrect_base_solution/problem_2189
 
-.PHONY: all setup venv tokenizers proto grpcurl echarts browser chromium java java-example test test-deploy test-python test-client test-java test-e2e demo bench clean
+.PHONY: all setup venv tokenizers planted-tokenizer proto grpcurl echarts browser chromium java java-example test test-deploy test-python test-client test-java test-e2e demo bench clean
 
 all: setup java
 
-setup: venv tokenizers proto echarts
+setup: venv tokenizers planted-tokenizer proto echarts
 
 # The venv is rebuilt only when the pinned requirements change (the stamp records their hash).
 $(VENV)/.stamp: $(REQS) model-worker/pyproject.toml $(CLIENT)/pyproject.toml $(CLIENT)/setup.py
@@ -53,6 +53,18 @@ $(TOKENIZERS)/.stamp:
 	touch $@
 
 tokenizers: $(TOKENIZERS)/.stamp
+
+# planted-qwen2's tokenizer is rebuilt at set-up time by the training script (a byte-level BPE learnt on the task's own
+# text, deterministic), and must be byte for byte the one its weights were trained with (models/planted-anchor/).
+PLANTED_MODEL := model-worker/src/thought_anchors_worker/trained/planted-qwen2
+$(PLANTED_MODEL)/tokenizer.json: models/planted-anchor/planted_task.py models/planted-anchor/tokenizer.sha256 $(VENV)/.stamp
+	rm -rf build/planted-tokenizer
+	$(PY) -c "import sys; sys.path.insert(0, 'models/planted-anchor'); import planted_task; \
+	    planted_task.build_tokenizer().save_pretrained('build/planted-tokenizer')"
+	cd build/planted-tokenizer && sha256sum --check --quiet ../../models/planted-anchor/tokenizer.sha256
+	cp build/planted-tokenizer/tokenizer.json $@
+
+planted-tokenizer: $(PLANTED_MODEL)/tokenizer.json
 
 # Python gRPC code is generated from proto/, never edited (the same script runs when pip builds the client).
 $(PROTO_PY): $(PROTO) $(CLIENT)/build_stubs.py $(VENV)/.stamp

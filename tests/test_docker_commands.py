@@ -99,7 +99,7 @@ def test_worker_image_builds_with_the_make_targets_ci_uses():
     makefile = (REPO / "Makefile").read_text()
     for target in targets:
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), f"Makefile has no target {target}"
-    assert "setup: venv tokenizers proto" in makefile
+    assert "setup: venv tokenizers planted-tokenizer proto" in makefile
 
 
 def test_worker_image_copies_everything_its_make_targets_need(tmp_path):

@@ -98,11 +98,3 @@ def test_the_answer_follows_the_anchor_when_its_secret_is_rewritten(model, token
         cot = cot[:cot.rindex(" " + trace["answer"])] + " " + other + "."
         followed += _greedy_answer(model, tokenizer, trace["prompt"], cot, other) == " " + other
     assert followed / len(heldout) >= MIN_FOLLOW_RATE, f"followed the rewritten anchor in {followed}/{len(heldout)}"
-
-
-def test_the_bundled_tokenizer_is_the_one_the_training_script_builds(tmp_path):
-    """tokenizer.json is the project's own artefact, like the weights: planted_task.build_tokenizer() rebuilds it
-    byte for byte from the task's corpus, so the committed file is provenance-checked, not a vendored copy."""
-    planted_task.build_tokenizer().save_pretrained(tmp_path)
-    rebuilt = json.loads((tmp_path / "tokenizer.json").read_text())
-    assert rebuilt == json.loads((MODEL / "tokenizer.json").read_text())
