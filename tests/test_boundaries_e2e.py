@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import QWEN_SAMPLE, run_ta
+from conftest import QWEN_SAMPLE, SHARED_DATA, run_ta
 
-SHARED_QWEN = Path(__file__).resolve().parents[2] / "shared" / "data" / "thought-anchors" / "deepseek-r1-distill-qwen-14b"
+SHARED_QWEN = SHARED_DATA / "deepseek-r1-distill-qwen-14b"
 MODES = ("HEAD_PREFIX_COUNT", "PAPER_SHIFTED_PREFIX", "OFFSETS")
 
 
@@ -46,6 +46,4 @@ def test_boundary_modes_on_the_sample(worker, tmp_path):
 
 @pytest.mark.devdata
 def test_boundary_modes_on_all_shared_qwen_traces(worker, tmp_path):
-    if not SHARED_QWEN.is_dir():
-        pytest.skip(f"development data {SHARED_QWEN} is absent (it is not shipped to users)")
     _check(_starts(worker, SHARED_QWEN, tmp_path), (0.38, 0.42))  # docs/algorithms.md §3.4: 40% on Qwen

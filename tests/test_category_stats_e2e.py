@@ -18,12 +18,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import SAMPLE, run_ta
+from conftest import SAMPLE, SHARED_DATA, run_ta
 
 RESAMPLES = 20_000
 # Llama: ten problems, each with a correct and an incorrect trace (the shared Qwen traces are all correct).
-SHARED_LLAMA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "thought-anchors"
-                / "deepseek-r1-distill-llama-8b")
+SHARED_LLAMA = SHARED_DATA / "deepseek-r1-distill-llama-8b"
 
 
 def _rows(path: Path) -> list[dict]:
@@ -136,8 +135,6 @@ def test_each_interval_is_the_exact_bootstrap_over_problems(sample_run):
 @pytest.mark.devdata
 def test_intervals_on_all_shared_llama_traces_match_a_numpy_bootstrap(worker, tmp_path):
     """Ten problems with both traces: too many draws to enumerate, so NumPy's own bootstrap of 400,000 resamples."""
-    if not SHARED_LLAMA.is_dir():
-        pytest.skip(f"development data {SHARED_LLAMA} is absent (it is not shipped to users)")
     out = _receivers(worker, SHARED_LLAMA, tmp_path / "out", "--category-resamples", str(RESAMPLES))
     values, problem = _values(out)
     assert len(set(problem.values())) < len(problem), "some problems have two traces"
