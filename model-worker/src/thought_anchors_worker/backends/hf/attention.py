@@ -139,8 +139,10 @@ def attention_forward(module, query, key, value, attention_mask, dropout: float 
     capture = layer in plan.capture_layers
     head_subset = any(h not in (False, None) for h in per_sample)
     if capture or head_subset:
-        out = _explicit_attention(module, query, key, value, scaling, plan, layer, per_sample, capture)
-        if capture and layer == plan.last_capture_layer:
+        last = capture and layer == plan.last_capture_layer
+        out = _explicit_attention(module, query, key, value, scaling, plan, layer, per_sample, capture,
+                                  need_output=not last)
+        if last:
             raise StopForward()
         return out, None
     if any(h is None for h in per_sample):
@@ -154,15 +156,17 @@ def attention_forward(module, query, key, value, attention_mask, dropout: float 
 
 
 def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, layer: int,
-                        per_sample: list, capture: bool):
+                        per_sample: list, capture: bool, need_output: bool = True):
+    """The layer's attention with explicit float32 probabilities; None instead of the output where
+    `need_output` is false (the last captured layer, after which the forward stops)."""
     batch, heads, q_len, head_dim = query.shape
-    kv_len = key.shape[2]
+    kv_heads, kv_len = key.shape[1], key.shape[2]
     offset = kv_len - q_len
-    groups = heads // key.shape[1]
-    # Batch and heads flattened for bmm, K/V repeated per query head (GQA).
-    queries = query.reshape(batch * heads, q_len, head_dim)
-    keys = _per_query_head(key, groups).reshape(batch * heads, kv_len, head_dim)
-    values = _per_query_head(value, groups).reshape(batch * heads, kv_len, head_dim)
+    groups = heads // kv_heads
+    # GQA without repeating K/V: the `groups` query heads sharing a KV head are stacked as the rows of one
+    # matmul, so each block's scores lie (batch, heads, rows, keys) in memory, as the sink reads them.
+    keys = key.reshape(batch * kv_heads, kv_len, head_dim)
+    values = value.reshape(batch * kv_heads, kv_len, head_dim)
     scaling = module.scaling if scaling is None else scaling
 
     suppressed = None  # (B*H, 1, kv) bool
@@ -183,24 +187,32 @@ def _explicit_attention(module, query, key, value, scaling, plan: ForwardPlan, l
     # and only the diagonal tile is masked.
     scratch = plan.scratch(batch * heads * block * kv_len, query.device)
     tile_mask = plan.causal_tile(block, query.device)
-    out = torch.empty(batch * heads, q_len, head_dim, dtype=query.dtype, device=query.device)
+    grouped = query.reshape(batch * kv_heads, groups, q_len, head_dim)
+    out = None
+    if need_output:
+        out = torch.empty(batch, q_len, heads, head_dim, dtype=query.dtype, device=query.device)
+        out_rows = out.view(batch, q_len, kv_heads, groups, head_dim).permute(0, 2, 3, 1, 4)
     for q0 in range(0, q_len, block):
         q1 = min(q_len, q0 + block)
         rows = q1 - q0
         visible = offset + q1  # keys a causal row in this block can reach
-        scores = scratch[: batch * heads * rows * visible].view(batch * heads, rows, visible)
-        _scaled_scores(queries[:, q0:q1], keys[:, :visible], scaling, scores)
+        stacked = scratch[: batch * heads * rows * visible].view(batch * kv_heads, groups * rows, visible)
+        block_queries = grouped[:, :, q0:q1].reshape(batch * kv_heads, groups * rows, head_dim)
+        _scaled_scores(block_queries, keys[:, :visible], scaling, stacked)
+        scores = stacked.view(batch * heads, rows, visible)
         if suppressed is not None:
             scores.masked_fill_(suppressed[..., :visible], floor)
         # Keys before the block's first row are visible to every row: only the diagonal tile needs the mask.
         scores[..., visible - rows:].add_(tile_mask[:rows, :rows])
-        probs = torch.softmax(scores, dim=-1, out=scores)
-        out[:, q0:q1] = torch.bmm(probs.to(value.dtype), values[:, :visible])
+        torch.softmax(scores, dim=-1, out=scores)
+        if need_output:
+            mixed = torch.bmm(stacked.to(value.dtype), values[:, :visible])
+            out_rows[:, :, :, q0:q1] = mixed.view(batch, kv_heads, groups, rows, head_dim)
         if capture:
-            plan.sink.block(layer, offset + q0, probs.view(batch, heads, rows, visible)[0])
+            plan.sink.block(layer, offset + q0, scores.view(batch, heads, rows, visible)[0])
     if capture:
         plan.sink.layer_done(layer)
-    return out.view(batch, heads, q_len, head_dim).transpose(1, 2).contiguous()
+    return out
 
 
 def _reference_kernels(module, query, key, value, scaling, plan: ForwardPlan, per_sample: list):
