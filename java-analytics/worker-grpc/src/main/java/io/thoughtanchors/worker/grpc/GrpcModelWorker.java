@@ -15,6 +15,10 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.thoughtanchors.worker.AttentionQuery;
 import io.thoughtanchors.worker.AttentionSink;
 import io.thoughtanchors.worker.GenerateQuery;
@@ -86,12 +90,15 @@ public final class GrpcModelWorker implements ModelWorker {
     private final Quarantine quarantine = new Quarantine();
     private final ScheduledExecutorService watchdog;
     private final BufferAllocator allocator = new RootAllocator();
+    /** The network threads of a channel this worker built, stopped on close; null for a channel built elsewhere. */
+    private final EventLoopGroup eventLoops;
     private volatile boolean answered;
     private volatile ModelInfo info;
 
-    private GrpcModelWorker(ManagedChannel channel, GrpcWorkerOptions options, String description,
-                            RetryListener retries) {
+    private GrpcModelWorker(ManagedChannel channel, EventLoopGroup eventLoops, GrpcWorkerOptions options,
+                            String description, RetryListener retries) {
         this.channel = channel;
+        this.eventLoops = eventLoops;
         this.stub = ModelWorkerGrpc.newBlockingStub(channel).withOption(Quarantine.KEY, quarantine);
         this.options = options;
         this.description = description;
@@ -116,17 +123,23 @@ public final class GrpcModelWorker implements ModelWorker {
         ChannelTarget target = ChannelTarget.parse(targets);
         security.check(target);
         ManagedChannel channel;
+        // The channel's own network threads (gRPC's shared ones outlive the channel by a second), stopped on close:
+        // a JVM exiting with threads waiting in epoll waits 0.3 s for them (docs/performance.md).
+        EventLoopGroup eventLoops = new NioEventLoopGroup(0, new DefaultThreadFactory("ta-grpc-io", true));
         try {
             channel = NettyChannelBuilder.forTarget(target.uri(), security.channelCredentials())
+                    .eventLoopGroup(eventLoops)
+                    .channelType(NioSocketChannel.class)
                     .maxInboundMessageSize(options.maxInboundMessageBytes())
                     .disableServiceConfigLookUp()
                     .defaultServiceConfig(serviceConfig())
                     .build();
         } catch (IllegalArgumentException e) {
+            eventLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalArgumentException("cannot set up the connection to " + target.description() + ": "
                     + e.getMessage(), e);
         }
-        return new GrpcModelWorker(channel, options, target.description(), retries);
+        return new GrpcModelWorker(channel, eventLoops, options, target.description(), retries);
     }
 
     public static GrpcModelWorker connect(List<String> targets, GrpcWorkerOptions options) {
@@ -144,7 +157,7 @@ public final class GrpcModelWorker implements ModelWorker {
 
     /** As {@link #over(ManagedChannel, GrpcWorkerOptions)}, telling {@code retries} about each retry. */
     public static GrpcModelWorker over(ManagedChannel channel, GrpcWorkerOptions options, RetryListener retries) {
-        return new GrpcModelWorker(channel, options, "the worker at " + channel.authority(), retries);
+        return new GrpcModelWorker(channel, null, options, "the worker at " + channel.authority(), retries);
     }
 
     /**
@@ -217,6 +230,9 @@ public final class GrpcModelWorker implements ModelWorker {
         channel.shutdownNow();
         try {
             channel.awaitTermination(5, TimeUnit.SECONDS);
+            if (eventLoops != null) {
+                eventLoops.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real sockets: balancing and failover over two workers, health checks, a silent worker left for the other, a
- * restart ridden out, an address never reached, and the 4 MiB request limit.
+ * restart ridden out, an address never reached, the 4 MiB request limit, and the network threads stopped on close.
  */
 class NettyWorkerTest {
 
@@ -74,6 +74,21 @@ class NettyWorkerTest {
             assertEquals(20, fakes.get(1).calls.get() - survivorBefore, "every call reached the survivor");
             assertEquals(0, worker.allocatedBytes());
         }
+    }
+
+    /** A JVM that exits while threads wait in the network's native poll waits 0.3 s for them (docs/performance.md). */
+    @Test
+    void closingStopsTheChannelsNetworkThreads() throws Exception {
+        GrpcModelWorker worker = GrpcModelWorker.connect(startWorker());
+        worker.tokenize("threads", new int[0]);
+        assertTrue(networkThreads() > 0, "the channel runs on network threads of its own");
+        worker.close();
+        assertEquals(0, networkThreads(), "close() stopped them");
+    }
+
+    private static long networkThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("ta-grpc-io")).count();
     }
 
     @Test
