@@ -15,23 +15,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-out/demo}
-jar=java-analytics/cli/target/cli-0.1.0-SNAPSHOT-all.jar
 data=data/thought-anchors-sample/deepseek-r1-distill-qwen-14b
 worker=(--local --local-model tiny-qwen2)
 
 echo "== 1/4 suppression matrix of trace 2238 (Figure 6)"
-java -jar "$jar" suppression-matrix "${worker[@]}" --data "$data/correct_base_solution/problem_2238" \
+bin/ta suppression-matrix "${worker[@]}" --data "$data/correct_base_solution/problem_2238" \
     --out "$out/suppression" --force
 echo "== 2/4 receiver heads of every sample trace, figures and the report page"
-java -jar "$jar" report "${worker[@]}" --data "$data" --suppression "$out/suppression" --trace 2238 \
+bin/ta report "${worker[@]}" --data "$data" --suppression "$out/suppression" --trace 2238 \
     --out "$out/report" --force
 planted=(--local --local-model planted-qwen2)
 planted_data=data/planted-anchor/planted-qwen2
 echo "== 3/4 planted-qwen2 (trained on a synthetic task with a planted anchor): suppression matrix of held-out trace 1"
-java -jar "$jar" suppression-matrix "${planted[@]}" --data "$planted_data/correct_base_solution/problem_1" \
+bin/ta suppression-matrix "${planted[@]}" --data "$planted_data/correct_base_solution/problem_1" \
     --placebo-draws 4 --out "$out/planted/suppression" --force
 echo "== 4/4 planted-qwen2: receiver heads of its 30 held-out traces, figures and the report page"
-java -jar "$jar" report "${planted[@]}" --data "$planted_data" --suppression "$out/planted/suppression" --trace 1 \
+bin/ta report "${planted[@]}" --data "$planted_data" --suppression "$out/planted/suppression" --trace 1 \
     --segmentation-null 200 --null-block-tokens 1 --out "$out/planted/report" --force
 echo "Open $out/report/index.html (real traces, random weights) and $out/planted/report/index.html"
 echo "(planted anchor, trained weights) in a browser (they work offline)."

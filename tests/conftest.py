@@ -1,4 +1,4 @@
-"""Cross-language end-to-end fixtures: a real worker process on loopback and the `ta` jar.
+"""Cross-language end-to-end fixtures: a real worker process on loopback and the `ta` launcher (bin/ta).
 
 Tiny synthetic models (random weights, real tokenizers) check the pipeline, not the science.
 """
@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +24,7 @@ THROWAWAY_CA = REPO / "model-worker" / "tests" / "throwaway_ca.py"
 # Development data (the published traces), beside the checkout in development and never shipped to users.
 SHARED_DATA = REPO.parent / "shared" / "data" / "thought-anchors"
 CLI_JAR = REPO / "java-analytics" / "cli" / "target" / "cli-0.1.0-SNAPSHOT-all.jar"
+LAUNCHER = REPO / "bin" / "ta"
 
 
 
@@ -73,14 +76,26 @@ def worker(tmp_path_factory):
 
 
 def run_ta(*args: str, timeout: int = 600, **kwargs) -> subprocess.CompletedProcess:
+    """`ta ARGS` through the launcher users run; its class-data archives go to the session's own folder."""
     if not CLI_JAR.exists():
         raise RuntimeError(f"{CLI_JAR} is missing: build java-analytics first (make test does)")
-    return subprocess.run(["java", "-jar", str(CLI_JAR), *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO, **kwargs)
+    env = kwargs.pop("env", None) or os.environ
+    env = {**env, "TA_CDS_DIR": env.get("TA_CDS_DIR", _session_cds_dir)}
+    return subprocess.run([str(LAUNCHER), *args], capture_output=True, text=True, timeout=timeout, cwd=REPO,
+                          env=env, **kwargs)
+
+
+_session_cds_dir = ""
 
 
 def pytest_configure(config):
+    global _session_cds_dir
     config.addinivalue_line("markers", "devdata: reads ../shared development data, which users do not have")
+    _session_cds_dir = tempfile.mkdtemp(prefix="ta-cds-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_session_cds_dir, ignore_errors=True)
 
 
 def pytest_runtest_setup(item):
