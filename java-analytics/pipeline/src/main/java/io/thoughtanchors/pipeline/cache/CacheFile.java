@@ -1,5 +1,6 @@
 package io.thoughtanchors.pipeline.cache;
 
+import io.thoughtanchors.data.AtomicFiles;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.Float4Vector;
@@ -51,7 +52,7 @@ final class CacheFile {
         Map<String, String> metadata = new LinkedHashMap<>(meta.toMap());
         metadata.put(CHECKSUM, Checksums.hex(checksum(metadata, meta, data)));
         Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+        Path tmp = AtomicFiles.newSibling(target);
         try {
             try (BufferAllocator allocator = new RootAllocator();
                  VectorSchemaRoot root = VectorSchemaRoot.create(schema(meta, metadata), allocator);
