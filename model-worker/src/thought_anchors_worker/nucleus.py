@@ -69,16 +69,22 @@ def compress(logits: torch.Tensor, spec: Nucleus, first_position: int) -> Compre
 
 
 # Logit rows per LM-head chunk are chosen so one chunk of full-vocabulary float32 logits
-# stays near this size (the full N x V matrix is never built).
+# stays near this size (the full N x V matrix is never built). A GPU wants large launches; on a
+# CPU a chunk of about a hundred rows is as fast in steady state (docs/performance.md) and its
+# buffer, made afresh for every Logits call, is an eighth of the page faults and resident memory.
 LOGITS_CHUNK_BYTES = 512 << 20
+CPU_LOGITS_CHUNK_BYTES = 64 << 20
 
 
 class LmHead:
     """A model's LM head computed into one reused buffer, `chunk` rows at a time: fresh multi-MB allocations per
     chunk cost page faults. Rows handed out alias the buffer until the next call (copy what is kept)."""
 
-    def __init__(self, lm_head: torch.nn.Linear, chunk_bytes: int = LOGITS_CHUNK_BYTES):
+    def __init__(self, lm_head: torch.nn.Linear, chunk_bytes: int | None = None):
         self.head = lm_head
+        if chunk_bytes is None:
+            cpu = lm_head.weight.device.type == "cpu"
+            chunk_bytes = CPU_LOGITS_CHUNK_BYTES if cpu else LOGITS_CHUNK_BYTES
         self.chunk = max(1, chunk_bytes // (4 * lm_head.weight.shape[0]))
         self._buffer: torch.Tensor | None = None
 
