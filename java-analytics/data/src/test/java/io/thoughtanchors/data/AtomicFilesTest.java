@@ -31,16 +31,18 @@ class AtomicFilesTest {
     }
 
     @Test
-    void aFailedWriteKeepsTheOldFileAndLeavesNoTemporaryOne() throws IOException {
-        Path target = dir.resolve("run.json");
-        AtomicFiles.writeString(target, "old");
-        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
-            out.write("half".getBytes());
-            throw new IOException("disk full");
+    void aWriteThatFailsHalfwayLeavesTheOldFileAndNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("out.csv");
+        AtomicFiles.writeString(file, "old,complete\n");
+
+        assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
+            out.write("new,half".getBytes());
+            throw new IOException("No space left on device");
         }));
-        assertEquals("old", Files.readString(target));
+
+        assertEquals("old,complete\n", Files.readString(file));
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(target), files.toList());
+            assertEquals(List.of(file), files.toList());
         }
     }
 }

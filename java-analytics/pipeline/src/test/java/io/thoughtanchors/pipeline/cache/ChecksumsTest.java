@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,21 +50,5 @@ class ChecksumsTest {
         Damage.changeDigitInTheMiddle(file);
         Json.MAPPER.readTree(file.toFile()); // still JSON
         assertThrows(DamagedEntryException.class, () -> Checksums.openJson(file));
-    }
-
-    @Test
-    void aWriteThatFailsHalfwayLeavesTheOldFileAndNoTemporaryFile() throws IOException {
-        Path file = tmp.resolve("out.csv");
-        AtomicFiles.writeString(file, "old,complete\n");
-
-        assertThrows(IOException.class, () -> AtomicFiles.write(file, out -> {
-            out.write("new,half".getBytes());
-            throw new IOException("No space left on device");
-        }));
-
-        assertEquals("old,complete\n", Files.readString(file));
-        try (var files = Files.list(tmp)) {
-            assertEquals(List.of(file), files.toList());
-        }
     }
 }
